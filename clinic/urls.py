@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from clinic import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("conditions.urls")),
+    path("", include("bookings.urls")),
+]
+
+handler500 = "clinic.views.server_error"

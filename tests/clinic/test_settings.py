@@ -1,0 +1,95 @@
+"""Start-up configuration: each check runs manage.py in a fresh process with its own environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7-production-test-key-5c1e9b2f0a4d8e6c3b7a9f1d2e4c6b8a0f3e5d7c9b1a",
+    "ALLOWED_HOSTS": "clinic.example.com",
+}
+
+
+def manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_deploy_check_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_a_malformed_debug_is_refused_by_name():
+    result = manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_requires_secret_key_and_allowed_hosts(missing):
+    env = {**PRODUCTION, missing: ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "CLINIC_TIME_ZONE",
+            "Mars/Olympus",
+            "CLINIC_TIME_ZONE='Mars/Olympus' is not a known time zone",
+        ),
+        ("EMAIL_PORT", "twenty-five", "EMAIL_PORT='twenty-five' is not a whole number"),
+        ("DATABASE_URL", "mysql://u@h/db", "DATABASE_URL must point to PostgreSQL"),
+        ("EMAIL_USE_TLS", "sometimes", "EMAIL_USE_TLS='sometimes' is not a boolean"),
+    ],
+)
+def test_malformed_values_stop_start_up_naming_the_variable(name, value, message):
+    result = manage("check", DEBUG="true", **{name: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_health_check_answers_503_when_the_database_does_not():
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "response = Client().get('/healthz');"
+        "print(response.status_code, response.content.decode().strip())"
+    )
+    environment = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/none",
+    }
+    environment["DJANGO_SETTINGS_MODULE"] = "clinic.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "503 database unavailable", result.stderr

@@ -1,0 +1,82 @@
+import pytest
+
+from conditions.models import ClinicProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_clinic_header_and_footer_from_the_profile(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Sports Medicine" in page
+    assert "Sports Injury Prevention &amp; Rehabilitation" in page
+    assert 'href="tel:+16508156552"' in page
+    assert 'href="tel:+33784264352"' in page
+    assert "Voted Best Sports Therapy Clinic in the San Francisco Bay Area 2010-2018!" in page
+    assert 'href="#main"' in page  # skip link
+    assert 'href="/book/"' in page and 'href="/conditions/"' in page
+    assert 'action="/search/"' in page
+
+
+def test_staff_edits_to_the_profile_show_on_every_page(client):
+    profile = ClinicProfile.objects.get()
+    profile.name = "Bayside Sports Clinic"
+    profile.second_phone = ""
+    profile.save()
+    page = client.get("/").content.decode()
+    assert "Bayside Sports Clinic" in page
+    assert "tel:+33784264352" not in page
+
+
+def test_the_frame_still_renders_when_the_profile_row_is_missing(client):
+    ClinicProfile.objects.all().delete()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Sports Medicine" in response.content.decode()
+
+
+def test_health_check_answers_200_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_unknown_page_is_a_404_in_the_site_style(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "We could not find that page" in page
+    assert "Sports Medicine" in page
+
+
+def test_a_failure_is_a_500_in_the_site_style(client, settings):
+    settings.ROOT_URLCONF = "tests.clinic.urls_raising"
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "something went wrong on our side" in page
+    assert 'href="tel:+16508156552"' in page
+
+
+def test_pages_send_a_content_security_policy_without_inline_scripts(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_staff_can_edit_the_clinic_profile_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    profile = ClinicProfile.objects.get()
+    response = client.get(f"/admin/conditions/clinicprofile/{profile.pk}/change/")
+    assert response.status_code == 200
+    assert "Voted Best Sports Therapy Clinic" in response.content.decode()
+
+
+def test_anonymous_visitors_cannot_reach_the_admin(client):
+    response = client.get("/admin/conditions/clinicprofile/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
