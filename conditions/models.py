@@ -53,3 +53,39 @@ class ClinicProfile(models.Model):
             for label, number in numbers
             if number
         ]
+
+
+class BodyRegion(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ConditionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Condition.Status.PUBLISHED)
+
+
+class Condition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    body_regions = models.ManyToManyField(BodyRegion, related_name="conditions", blank=True)
+
+    objects = ConditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
