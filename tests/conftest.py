@@ -2,9 +2,11 @@
 
 import os
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -15,6 +17,12 @@ def admin_user(django_user_model):
     return django_user_model.objects.create_superuser(
         "admin", "admin@example.com", "admin-pass-123"
     )
+
+
+@pytest.fixture
+def demo_data(db):
+    """The same demo content `make run` loads: the seed article, sample conditions, therapists."""
+    call_command("load_demo", allow_production=True, stdout=StringIO())
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +60,10 @@ def open_page(browser, live_server):
     """
     contexts = []
 
-    def open_(path, *, width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def open_(path, *, width=1280, height=900, bypass_csp=False):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+        )
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []

@@ -1,0 +1,18 @@
+"""The public pages every page-wide check (accessibility, HTML validity) visits, with demo data.
+
+Pages that need a choice first (the booking steps) are reached by following the flow in the tests
+that use them; this list is the pages a patient can land on directly.
+"""
+
+PUBLIC_PAGES = [
+    "/",
+    "/conditions/",
+    "/conditions/?region=lower-leg",
+    "/conditions/calf-cramps/",
+    "/risk-factors/dehydration/",
+    "/search/?q=cramp",
+    "/search/?q=zzqxv",
+    "/book/",
+    "/book/?condition=calf-cramps",
+    "/no-such-page/",
+]
