@@ -80,3 +80,18 @@ def test_anonymous_visitors_cannot_reach_the_admin(client):
     response = client.get("/admin/conditions/clinicprofile/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_nul_byte_in_a_query_is_a_clear_400_not_a_crash(client):
+    response = client.get("/search/", {"q": "calf\x00cramp"})
+    assert response.status_code == 400
+    assert "We could not read that request" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_form_field_is_a_clear_400(client):
+    response = client.post("/accounts/login/", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 400
+
+
+def test_a_nul_byte_in_the_path_is_a_clear_400(client):
+    assert client.get("/appointments/abc%00def/").status_code == 400
