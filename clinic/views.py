@@ -1,20 +1,39 @@
 import logging
 
 from django.db import DatabaseError, connection
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from conditions.models import ClinicProfile
+from conditions.models import BodyRegion, ClinicProfile, Condition
 
 logger = logging.getLogger(__name__)
 
 
+HOME_FEATURED = 6
+
+
 @require_safe
 def home(request):
-    return render(request, "clinic/home.html")
+    published = Condition.objects.published()
+    regions = BodyRegion.objects.annotate(
+        published_count=Count("conditions", filter=Q(conditions__status=Condition.Status.PUBLISHED))
+    ).filter(published_count__gt=0)
+    fields = ("title", "slug", "summary", "is_sample")
+    featured = list(published.filter(featured=True).only(*fields)[:HOME_FEATURED])
+    if not featured:
+        featured = list(published.only(*fields).order_by("-published_at", "title")[:HOME_FEATURED])
+    return render(request, "clinic/home.html", {"regions": regions, "featured": featured})
+
+
+@never_cache
+@require_safe
+def livez(request):
+    # Liveness only: the process answers. No database, no template: also the benchmark's ceiling.
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 @never_cache

@@ -43,6 +43,13 @@ def test_health_check_answers_200_when_the_database_answers(client):
     assert "no-cache" in response["Cache-Control"]
 
 
+def test_liveness_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
 def test_unknown_page_is_a_404_in_the_site_style(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
