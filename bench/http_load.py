@@ -116,9 +116,7 @@ def main() -> None:
             f"gunicorn {args.workers} workers, wrk 2 threads x {args.connections} connections, "
             f"{args.duration} s per page, {os.cpu_count()} cores"
         )
-        print(
-            f"{'page':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs min':>7} {'errors':>7}"
-        )
+        print(f"{'page':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs min':>7} {'errors':>7}")
         ceiling = None
         for label, path in PAGES:
             run_wrk(base + path, duration=1, connections=args.connections)  # warm-up
