@@ -19,9 +19,15 @@ HOME_FEATURED = 6
 @require_safe
 def home(request):
     published = Condition.objects.published()
-    regions = BodyRegion.objects.annotate(
-        published_count=Count("conditions", filter=Q(conditions__status=Condition.Status.PUBLISHED))
-    ).filter(published_count__gt=0)
+    regions = (
+        BodyRegion.objects.annotate(
+            published_count=Count(
+                "conditions", filter=Q(conditions__status=Condition.Status.PUBLISHED)
+            )
+        )
+        .filter(published_count__gt=0)
+        .order_by("order", "name")
+    )
     fields = ("title", "slug", "summary", "is_sample")
     featured = list(published.filter(featured=True).only(*fields)[:HOME_FEATURED])
     if not featured:

@@ -1,6 +1,26 @@
-from django.contrib import admin
+from datetime import timedelta
 
-from conditions.models import ClinicProfile
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from conditions.forms import ConditionForm
+from conditions.models import (
+    SECTIONS,
+    BodyRegion,
+    ClinicProfile,
+    Condition,
+    ConditionDueForReview,
+    ConditionRiskFactor,
+    ConditionTreatment,
+    RiskFactor,
+    SearchMiss,
+    Treatment,
+)
+
+REVIEW_HORIZON_DAYS = 30
 
 
 @admin.register(ClinicProfile)
@@ -28,4 +48,268 @@ class ClinicProfileAdmin(admin.ModelAdmin):
         return not ClinicProfile.objects.exists() and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("next30", "Due in the next 30 days"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        if self.value() == "next30":
+            return queryset.filter(
+                next_review_due__gte=today, next_review_due__lte=today + timedelta(days=30)
+            )
+        if self.value() == "never":
+            return queryset.filter(last_reviewed__isnull=True)
+        return queryset
+
+
+class ConditionRiskFactorInline(admin.TabularInline):
+    model = ConditionRiskFactor
+    autocomplete_fields = ["risk_factor"]
+    fields = ["order", "risk_factor", "note"]
+    extra = 1
+    ordering = ["order", "pk"]
+
+
+class ConditionTreatmentInline(admin.TabularInline):
+    model = ConditionTreatment
+    autocomplete_fields = ["treatment"]
+    fields = ["order", "treatment", "note"]
+    extra = 1
+    ordering = ["order", "pk"]
+
+
+@admin.register(Condition)
+class ConditionAdmin(admin.ModelAdmin):
+    form = ConditionForm
+    list_display = [
+        "title",
+        "status",
+        "region_names",
+        "last_reviewed",
+        "next_review_due",
+        "review_due",
+        "is_sample",
+        "updated_at",
+    ]
+    list_filter = ["status", "body_regions", ReviewDueFilter, "is_sample", "featured"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["related_conditions"]
+    filter_horizontal = ["body_regions"]
+    inlines = [ConditionRiskFactorInline, ConditionTreatmentInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["preview_link", "published_at", "created_at", "updated_at"]
+    date_hierarchy = "updated_at"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "alternate_names",
+                    "summary",
+                    "body_regions",
+                    ("status", "preview_link"),
+                    ("featured", "is_sample"),
+                ]
+            },
+        ),
+        (
+            "Article (Markdown: lists, links, emphasis; HTML is shown as text)",
+            {"fields": [name for name, _ in SECTIONS]},
+        ),
+        ("Review", {"fields": [("last_reviewed", "next_review_due"), "reviewed_by"]}),
+        ("Related", {"fields": ["related_conditions"]}),
+        (
+            "Dates",
+            {"fields": [("published_at", "created_at", "updated_at")], "classes": ["collapse"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("body_regions")
+
+    @admin.display(description="body regions")
+    def region_names(self, condition):
+        return ", ".join(region.name for region in condition.body_regions.all()) or "—"
+
+    @admin.display(description="review due", boolean=True)
+    def review_due(self, condition):
+        return condition.is_review_due
+
+    @admin.display(description="page")
+    def preview_link(self, condition):
+        if not condition.pk:
+            return "Save first to preview."
+        label = "View on site" if condition.is_published else "Preview draft"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            condition.get_absolute_url(),
+            label,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_published and obj.published_at is None:
+            obj.publish()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Links, regions and text are all saved now: the vector sees the final state.
+        form.instance.update_search_vector()
+
+    @admin.action(description="Publish selected conditions", permissions=["change"])
+    def publish(self, request, queryset):
+        now = timezone.now()
+        drafts = queryset.exclude(status=Condition.Status.PUBLISHED)
+        count = drafts.filter(published_at__isnull=True).update(
+            status=Condition.Status.PUBLISHED, published_at=now, updated_at=now
+        )
+        count += drafts.update(status=Condition.Status.PUBLISHED, updated_at=now)
+        self.message_user(request, f"Published {count} condition(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Unpublish selected conditions (back to draft)", permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        count = queryset.filter(status=Condition.Status.PUBLISHED).update(
+            status=Condition.Status.DRAFT, updated_at=timezone.now()
+        )
+        self.message_user(request, f"Moved {count} condition(s) back to draft.", messages.SUCCESS)
+
+
+@admin.register(ConditionDueForReview)
+class ConditionDueForReviewAdmin(admin.ModelAdmin):
+    """Read-only worklist: reviews overdue or due within 30 days, soonest first."""
+
+    list_display = ["title", "status", "next_review_due", "last_reviewed", "reviewed_by"]
+    list_display_links = None
+    list_filter = ["status", "body_regions"]
+    search_fields = ["title"]
+    ordering = ["next_review_due", "title"]
+
+    def get_queryset(self, request):
+        horizon = timezone.localdate() + timedelta(days=REVIEW_HORIZON_DAYS)
+        return super().get_queryset(request).review_due_by(horizon)
+
+    @admin.display(description="condition")
+    def title(self, condition):
+        url = reverse("admin:conditions_condition_change", args=[condition.pk])
+        return format_html('<a href="{}">{}</a>', url, condition.title)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("conditions.view_condition") or request.user.has_perm(
+            "conditions.change_condition"
+        )
+
+
+class LinkedConditionsMixin:
+    @admin.display(description="linked conditions")
+    def linked_conditions(self, obj):
+        links = obj.condition_links.select_related("condition").order_by("condition__title")
+        if not links:
+            return "None yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (
+                        reverse("admin:conditions_condition_change", args=[link.condition_id]),
+                        link.condition.title,
+                        link.condition.get_status_display().lower(),
+                    )
+                    for link in links
+                ),
+            ),
+        )
+
+    @admin.display(description="conditions", ordering="condition_count")
+    def condition_count(self, obj):
+        return obj.condition_count
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(condition_count=Count("condition_links"))
+        return queryset.order_by("name")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # The name is part of every linked condition's search vector.
+            Condition.objects.filter(
+                pk__in=obj.condition_links.values("condition_id")
+            ).update_search_vectors()
+
+
+@admin.register(RiskFactor)
+class RiskFactorAdmin(LinkedConditionsMixin, admin.ModelAdmin):
+    list_display = ["name", "category", "modifiable", "condition_count"]
+    list_filter = ["category", "modifiable"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["linked_conditions"]
+    fields = ["name", "slug", "category", "modifiable", "description", "linked_conditions"]
+    view_on_site = True
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(LinkedConditionsMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "condition_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["linked_conditions"]
+    fields = ["name", "slug", "kind", "description", "linked_conditions"]
+
+
+@admin.register(BodyRegion)
+class BodyRegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            obj.conditions.all().update_search_vectors()
+
+
+@admin.register(SearchMiss)
+class SearchMissAdmin(admin.ModelAdmin):
+    """What patients searched for and did not find: a to-do list for editors."""
+
+    list_display = ["query", "count", "last_seen", "first_seen"]
+    search_fields = ["query"]
+    ordering = ["-count", "-last_seen"]
+    date_hierarchy = "last_seen"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

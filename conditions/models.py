@@ -1,6 +1,17 @@
 import re
+from datetime import date
 
-from django.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connection, models
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+# The text-search configuration for the stored vector and every query against it.
+SEARCH_CONFIG = "english"
 
 
 class ClinicProfile(models.Model):
@@ -55,6 +66,21 @@ class ClinicProfile(models.Model):
         ]
 
 
+# The regions patients browse by (name, slug), as migration 0005 creates them.
+DEFAULT_BODY_REGIONS = [
+    ("Head & neck", "head-neck"),
+    ("Shoulder", "shoulder"),
+    ("Elbow & forearm", "elbow-forearm"),
+    ("Wrist & hand", "wrist-hand"),
+    ("Back", "back"),
+    ("Hip & groin", "hip-groin"),
+    ("Thigh", "thigh"),
+    ("Knee", "knee"),
+    ("Lower leg", "lower-leg"),
+    ("Ankle & foot", "ankle-foot"),
+]
+
+
 class BodyRegion(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -66,10 +92,112 @@ class BodyRegion(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("conditions:index") + f"?region={self.slug}"
+
+    @classmethod
+    def ensure_defaults(cls) -> None:
+        """Create any of the default regions that are missing (after a flush, say)."""
+        for order, (name, slug) in enumerate(DEFAULT_BODY_REGIONS, start=1):
+            cls.objects.get_or_create(slug=slug, defaults={"name": name, "order": order * 10})
+
+
+class RiskFactorQuerySet(models.QuerySet):
+    def public(self):
+        """Risk factors linked to at least one published condition: the ones patients can see."""
+        return self.filter(
+            pk__in=ConditionRiskFactor.objects.filter(
+                condition__status=Condition.Status.PUBLISHED
+            ).values("risk_factor_id")
+        )
+
+
+class RiskFactor(models.Model):
+    """Something that raises the risk of one or more conditions; one row shared by all of them."""
+
+    class Category(models.TextChoices):
+        TRAINING = "training", "Training and activity"
+        NUTRITION = "nutrition", "Nutrition and hydration"
+        MUSCLE_JOINT = "muscle_joint", "Muscles and joints"
+        BIOMECHANICS = "biomechanics", "Biomechanics and equipment"
+        RECOVERY = "recovery", "Rest and recovery"
+        MEDICAL = "medical", "Medical"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown: what it is and what helps.")
+    category = models.CharField(max_length=20, choices=Category, default=Category.OTHER)
+    modifiable = models.BooleanField(
+        default=True, help_text="Can a patient change it (training, footwear) or not (age)?"
+    )
+
+    objects = RiskFactorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="riskfactor_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:risk_factor", args=[self.slug])
+
+
+class Treatment(models.Model):
+    """A treatment the clinic offers; one row shared by every condition it helps."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", "Manual therapy"
+        EXERCISE = "exercise", "Exercise"
+        MODALITY = "modality", "Modality (heat, electrotherapy)"
+        EDUCATION = "education", "Education and advice"
+        EQUIPMENT = "equipment", "Footwear, taping and equipment"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="treatment_name_unique_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
 
 class ConditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Condition.Status.PUBLISHED)
+
+    def review_due_by(self, day: date):
+        return self.filter(next_review_due__lte=day)
+
+    def update_search_vectors(self) -> None:
+        for condition in self.prefetch_related(
+            "body_regions", "risk_factor_links__risk_factor", "treatment_links__treatment"
+        ):
+            condition.update_search_vector()
+
+
+# The article's sections, in reading order: (field name, heading shown on the page).
+SECTIONS = [
+    ("overview", "Overview"),
+    ("anatomy", "Anatomy"),
+    ("causes", "Causes"),
+    ("symptoms", "Signs and symptoms"),
+    ("diagnosis", "Diagnosis"),
+    ("treatment", "Treatment"),
+    ("physical_therapy", "Physical therapy"),
+    ("prevention", "Prevention"),
+]
 
 
 class Condition(models.Model):
@@ -80,12 +208,200 @@ class Condition(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    alternate_names = ArrayField(
+        models.CharField(max_length=120),
+        blank=True,
+        default=list,
+        help_text="Lay terms and other names patients search for, comma-separated "
+        "(e.g. charley horse).",
+    )
+    summary = models.TextField(
+        blank=True,
+        max_length=400,
+        help_text="One or two plain sentences: shown in lists, search results and search engines.",
+    )
     body_regions = models.ManyToManyField(BodyRegion, related_name="conditions", blank=True)
+    overview = models.TextField(blank=True, help_text="Markdown. Empty sections are not shown.")
+    anatomy = models.TextField(blank=True, help_text="Markdown.")
+    causes = models.TextField(
+        blank=True, help_text="Markdown. The risk factors below are listed after this text."
+    )
+    symptoms = models.TextField("signs and symptoms", blank=True, help_text="Markdown.")
+    diagnosis = models.TextField(blank=True, help_text="Markdown.")
+    treatment = models.TextField(blank=True, help_text="Markdown.")
+    physical_therapy = models.TextField(
+        blank=True, help_text="Markdown. The treatments below are listed after this text."
+    )
+    prevention = models.TextField(blank=True, help_text="Markdown.")
+    risk_factors = models.ManyToManyField(
+        RiskFactor, through="ConditionRiskFactor", related_name="conditions", blank=True
+    )
+    treatments = models.ManyToManyField(
+        Treatment, through="ConditionTreatment", related_name="conditions", blank=True
+    )
+    related_conditions = models.ManyToManyField("self", blank=True)
+    featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    is_sample = models.BooleanField(
+        "sample content",
+        default=False,
+        help_text="Demo text written for this site, not clinical advice; the page says so.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    reviewed_by = models.CharField(
+        max_length=200, blank=True, help_text="Name and credentials, e.g. Jane Doe, PT, DPT."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept current by update_search_vector(), called wherever a condition or its links are saved.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ConditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
+        indexes = [GinIndex(fields=["search_vector"], name="condition_search_gin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_review_due__isnull=True)
+                | models.Q(last_reviewed__isnull=True)
+                | models.Q(next_review_due__gte=models.F("last_reviewed")),
+                name="condition_review_due_after_review",
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("conditions:detail", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_review_due(self) -> bool:
+        return self.next_review_due is not None and self.next_review_due <= timezone.localdate()
+
+    def publish(self) -> None:
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+
+    def update_search_vector(self) -> None:
+        """Recompute the stored search vector from the saved row and its links (one UPDATE).
+
+        Weights: A title and alternate names, B summary, C body regions, risk factors and
+        treatments, D the article's sections. Reads the links through prefetch caches if present.
+        """
+        risk_factors = [link.risk_factor.name for link in self.risk_factor_links.all()]
+        treatments = [link.treatment.name for link in self.treatment_links.all()]
+        regions = [region.name for region in self.body_regions.all()]
+        weighted = [
+            (" ".join([self.title, *self.alternate_names]), "A"),
+            (self.summary, "B"),
+            (" ".join([*regions, *risk_factors, *treatments]), "C"),
+            (" ".join(getattr(self, name) for name, _ in SECTIONS), "D"),
+        ]
+        vector = None
+        for text, weight in weighted:
+            part = SearchVector(
+                Value(text, output_field=models.TextField()), config=SEARCH_CONFIG, weight=weight
+            )
+            vector = part if vector is None else vector + part
+        Condition.objects.filter(pk=self.pk).update(search_vector=vector)
+
+
+class ConditionDueForReview(Condition):
+    """Admin list of conditions whose review is overdue or due within 30 days."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "condition due for review"
+        verbose_name_plural = "conditions due for review"
+
+
+class ConditionRiskFactor(models.Model):
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="risk_factor_links"
+    )
+    risk_factor = models.ForeignKey(
+        RiskFactor, on_delete=models.PROTECT, related_name="condition_links"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Optional: how this factor matters for this condition.",
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "risk factor"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "risk_factor"], name="condition_risk_factor_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.condition}: {self.risk_factor}"
+
+
+class ConditionTreatment(models.Model):
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="treatment_links"
+    )
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.PROTECT, related_name="condition_links"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Optional: how it is used for this condition."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "treatment"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "treatment"], name="condition_treatment_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.condition}: {self.treatment}"
+
+
+class SearchMiss(models.Model):
+    """A search that found nothing, counted so editors know what patients look for."""
+
+    query = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = "search without results"
+        verbose_name_plural = "searches without results"
+
+    def __str__(self):
+        return self.query
+
+    @classmethod
+    def record(cls, query: str) -> None:
+        """Count one more miss for `query` (normalised) in one atomic INSERT ... ON CONFLICT."""
+        query = " ".join(query.lower().split())[:200]
+        if not query:
+            return
+        now = timezone.now()
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (query, count, first_seen, last_seen) "
+                "VALUES (%s, 1, %s, %s) ON CONFLICT (query) DO UPDATE "
+                f"SET count = {table}.count + 1, last_seen = EXCLUDED.last_seen",
+                [query, now, now],
+            )

@@ -1,0 +1,161 @@
+"""Full-text search over published conditions, with safe highlighted snippets and "did you mean".
+
+The stored `Condition.search_vector` (GIN-indexed) is matched with a web-search query (quotes,
+OR, -minus), ranked with `ts_rank`; snippets come from `ts_headline` over the summary, the linked
+risk factors and treatments, and the sections.
+"""
+
+import difflib
+from dataclasses import dataclass
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, F, Func, OuterRef, Subquery, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, Replace
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from conditions.models import (
+    SEARCH_CONFIG,
+    SECTIONS,
+    Condition,
+    ConditionRiskFactor,
+    ConditionTreatment,
+    SearchMiss,
+)
+
+MAX_QUERY_LENGTH = 200
+RESULTS_PER_PAGE = 20
+# ts_headline wraps matches in these; the snippet is escaped whole, then they become <mark>.
+# Private-use characters plus a word no article contains, so they cannot come from the text.
+MARK_START = "\ue000hl-start\ue000"
+MARK_STOP = "\ue001hl-stop\ue001"
+# ts_headline's parser drops anything that looks like an HTML tag; the text goes in with angle
+# brackets swapped for these, so a "<b>" an editor typed comes back and is shown as text.
+LESS_THAN = "\ue002"
+GREATER_THAN = "\ue003"
+
+
+@dataclass
+class Suggestion:
+    name: str
+    condition_title: str
+    url: str
+
+
+@dataclass
+class SearchOutcome:
+    query: str
+    page: Page | None
+    suggestions: list[Suggestion]
+
+    @property
+    def found(self) -> bool:
+        return self.page is not None and self.page.paginator.count > 0
+
+
+def clean_query(raw: str | None) -> str:
+    """The visitor's text, whitespace collapsed, cut to a length the database is happy with."""
+    # PostgreSQL text cannot hold NUL; a pasted one would otherwise be a database error.
+    return " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+
+
+def safe_snippet(headline: str) -> SafeString:
+    """ts_headline output as HTML: everything escaped, only our own markers become <mark>."""
+    text = escape(headline or "")
+    text = text.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    text = text.replace(LESS_THAN, "&lt;").replace(GREATER_THAN, "&gt;")
+    return mark_safe(text)  # noqa: S308 - escaped above; the only markup is our <mark> pairs
+
+
+def _names_of(link_model, target: str, label: str):
+    """' Label: a, b, c.' for the condition's linked rows in order, or '' when it has none."""
+    names = StringAgg(f"{target}__name", ", ", order_by=("order", "pk"))
+    listed = (
+        link_model.objects.filter(condition=OuterRef("pk"))
+        .values("condition")
+        .annotate(listed=Concat(Value(f" {label}: "), names, Value("."), output_field=TextField()))
+        .values("listed")
+    )
+    return Coalesce(Subquery(listed, output_field=TextField()), Value(""), output_field=TextField())
+
+
+def _alternate_names():
+    listed = Func(
+        F("alternate_names"), Value(", "), function="array_to_string", output_field=TextField()
+    )
+    return Case(
+        When(alternate_names=[], then=Value("")),
+        default=Concat(Value("Also known as: "), listed, Value(". "), output_field=TextField()),
+        output_field=TextField(),
+    )
+
+
+def _document():
+    parts = [
+        _alternate_names(),
+        F("summary"),
+        _names_of(ConditionRiskFactor, "risk_factor", "Risk factors"),
+        _names_of(ConditionTreatment, "treatment", "Treatments"),
+    ]
+    for name, _ in SECTIONS:
+        parts += [Value(" "), F(name)]
+    document = Concat(*parts, output_field=TextField())
+    return Replace(Replace(document, Value("<"), Value(LESS_THAN)), Value(">"), Value(GREATER_THAN))
+
+
+def matching_conditions(query_text: str):
+    """Published conditions matching the web-search query, best first, with rank and headline."""
+    query = SearchQuery(query_text, config=SEARCH_CONFIG, search_type="websearch")
+    return (
+        Condition.objects.published()
+        .filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline(
+                _document(),
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .only("title", "slug", "summary", "alternate_names", "is_sample")
+        .order_by("-rank", "title")
+    )
+
+
+def suggestions_for(query_text: str) -> list[Suggestion]:
+    """Close titles and alternate names for a query that found nothing (one query)."""
+    names = {}
+    for title, slug, alternate_names in Condition.objects.published().values_list(
+        "title", "slug", "alternate_names"
+    ):
+        for name in [title, *alternate_names]:
+            names.setdefault(name.lower(), (name, title, slug))
+    close = difflib.get_close_matches(query_text.lower(), list(names), n=3, cutoff=0.6)
+    return [
+        Suggestion(
+            name=names[key][0], condition_title=names[key][1], url=f"/conditions/{names[key][2]}/"
+        )
+        for key in close
+    ]
+
+
+def search(raw_query: str | None, *, page_number=1) -> SearchOutcome:
+    """Run a visitor's search; a search that finds nothing is recorded and gets suggestions."""
+    query_text = clean_query(raw_query)
+    if not query_text:
+        return SearchOutcome(query="", page=None, suggestions=[])
+    page = Paginator(matching_conditions(query_text), RESULTS_PER_PAGE).get_page(page_number)
+    for condition in page.object_list:
+        condition.snippet = safe_snippet(condition.headline)
+    if page.paginator.count:
+        return SearchOutcome(query=query_text, page=page, suggestions=[])
+    SearchMiss.record(query_text)
+    return SearchOutcome(query=query_text, page=page, suggestions=suggestions_for(query_text))

@@ -1,0 +1,80 @@
+"""Condition rows: the stored search vector and the search-miss counter."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, connection
+
+from conditions.models import Condition, RiskFactor, SearchMiss
+from conditions.search import matching_conditions
+from tests.conditions.conftest import make_condition
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(query):
+    return [c.title for c in matching_conditions(query)]
+
+
+def test_the_vector_follows_an_explicit_update_not_a_signal():
+    condition = make_condition("Ankle Sprain")
+    condition.title = "Wrist Sprain"
+    condition.save()
+    assert titles("wrist") == []  # saved, not yet re-indexed
+    condition.update_search_vector()
+    assert titles("wrist") == ["Wrist Sprain"]
+
+
+def test_title_and_alternate_names_outrank_summary_and_body():
+    make_condition("Knee Pain", summary="Often from running.")
+    make_condition("Hip Pain", summary="Sometimes blamed on the knee.")
+    make_condition("Back Pain", overview="Not the knee at all.")
+    make_condition("Runner's Ache", alternate_names=["knee ache"])
+    ranked = titles("knee")
+    assert set(ranked[:2]) == {"Knee Pain", "Runner's Ache"}
+    assert ranked[2:] == ["Hip Pain", "Back Pain"]
+
+
+def test_risk_factor_names_are_shared_rows_that_must_be_unique_ignoring_case():
+    RiskFactor.objects.create(name="Dehydration", slug="dehydration")
+    with pytest.raises(IntegrityError):
+        RiskFactor.objects.create(name="DEHYDRATION", slug="dehydration-2")
+
+
+def test_the_next_review_cannot_be_before_the_last_one():
+    with pytest.raises(IntegrityError):
+        make_condition(
+            "Shin Splints", last_reviewed=date(2026, 5, 1), next_review_due=date(2026, 4, 1)
+        )
+
+
+def test_a_search_miss_is_counted_in_one_row_per_normalised_query():
+    SearchMiss.record("Tennis   Elbow")
+    SearchMiss.record("tennis elbow ")
+    SearchMiss.record("   ")
+    assert list(SearchMiss.objects.values_list("query", "count")) == [("tennis elbow", 2)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_misses_are_all_counted():
+    def record():
+        try:
+            for _ in range(10):
+                SearchMiss.record("golfers elbow")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert SearchMiss.objects.get().count == 40
+
+
+def test_is_review_due(settings):
+    condition = Condition(next_review_due=date(2000, 1, 1))
+    assert condition.is_review_due
+    assert not Condition(next_review_due=date(2999, 1, 1)).is_review_due
+    assert not Condition().is_review_due

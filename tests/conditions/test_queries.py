@@ -1,0 +1,95 @@
+"""A condition page, the A–Z index and a search cost the same number of queries at any size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conditions.conftest import make_condition
+
+pytestmark = pytest.mark.django_db
+
+# The budget for each page, for an anonymous visitor (the clinic profile in the frame included).
+CONDITION_PAGE_QUERIES = 6
+INDEX_QUERIES = 3
+SEARCH_QUERIES = 3
+SEARCH_MISS_QUERIES = 4
+
+
+def fill(count):
+    """`count` published conditions sharing risk factors and treatments, related to each other."""
+    risk_factors = [f"Risk factor {n}" for n in range(1, 16)]
+    treatments = [f"Treatment {n}" for n in range(1, 12)]
+    conditions = [
+        make_condition(
+            f"Sprain {n:03}",
+            risk_factors=risk_factors,
+            treatments=treatments,
+            regions=["knee", "ankle-foot"],
+            alternate_names=[f"twisted joint {n}"],
+            overview="Overview with a **list**:\n\n- one\n- two",
+        )
+        for n in range(count)
+    ]
+    first = conditions[0]
+    first.related_conditions.add(*conditions[1:])
+    return first
+
+
+def count_queries(client, path, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("size", [1, 100])
+def test_a_condition_page_has_a_fixed_query_budget(client, django_assert_num_queries, size):
+    fill(size)
+    with django_assert_num_queries(CONDITION_PAGE_QUERIES):
+        response = client.get("/conditions/sprain-000/")
+    assert response.content.decode().count("/risk-factors/risk-factor-") == 15
+
+
+@pytest.mark.parametrize("size", [1, 100])
+def test_the_index_has_a_fixed_query_budget(client, django_assert_num_queries, size):
+    fill(size)
+    with django_assert_num_queries(INDEX_QUERIES):
+        response = client.get("/conditions/", {"region": "knee"})
+    assert response.content.decode().count('class="condition-link"') == size
+
+
+@pytest.mark.parametrize("size", [1, 100])
+def test_a_search_has_a_fixed_query_budget(client, django_assert_num_queries, size):
+    fill(size)
+    with django_assert_num_queries(SEARCH_QUERIES):
+        response = client.get("/search/", {"q": "sprain risk factor"})
+    assert response.context["outcome"].page.paginator.count == size
+
+
+@pytest.mark.parametrize("size", [1, 100])
+def test_a_search_without_results_has_a_fixed_query_budget(
+    client, django_assert_max_num_queries, size
+):
+    fill(size)
+    with django_assert_max_num_queries(SEARCH_MISS_QUERIES):
+        response = client.get("/search/", {"q": "sprian"})
+    assert not response.context["outcome"].found
+
+
+def test_the_count_does_not_grow_from_1_to_100_conditions(client):
+    fill(1)
+    small = [
+        count_queries(client, "/conditions/sprain-000/"),
+        count_queries(client, "/conditions/"),
+        count_queries(client, "/search/", {"q": "sprain"}),
+        count_queries(client, "/"),
+    ]
+    for n in range(1, 100):
+        make_condition(f"Strain {n:03}", risk_factors=["Risk factor 1"], regions=["thigh"])
+    large = [
+        count_queries(client, "/conditions/sprain-000/"),
+        count_queries(client, "/conditions/"),
+        count_queries(client, "/search/", {"q": "sprain"}),
+        count_queries(client, "/"),
+    ]
+    assert small == large
