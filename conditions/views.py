@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
+from clinic.ratelimit import rate_limit
 from conditions import search as condition_search
 from conditions.json_ld import condition_json_ld
 from conditions.models import (
@@ -132,6 +133,7 @@ def risk_factor_detail(request, slug):
 
 
 @require_safe
+@rate_limit("search", limit=60, period=60, methods=("GET", "HEAD"))
 def search(request):
     outcome = condition_search.search(request.GET.get("q"), page_number=request.GET.get("page"))
     return render(

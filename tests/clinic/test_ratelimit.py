@@ -36,3 +36,13 @@ def test_a_forged_forwarding_header_is_ignored_unless_configured(client, setting
     for index in range(4):
         response = client.get("/limited/", HTTP_X_REAL_IP=f"198.51.100.{index}")
     assert response.content == b"ran"
+
+
+def test_search_is_rate_limited_per_client(client, settings):
+    settings.ROOT_URLCONF = "clinic.urls"
+    for _ in range(60):
+        assert client.get("/search/", {"q": "cramp"}).status_code == 200
+    response = client.get("/search/", {"q": "cramp"})
+    assert response.status_code == 429
+    assert "Please wait a moment" in response.content.decode()
+    assert client.get("/search/", {"q": "cramp"}, REMOTE_ADDR="203.0.113.50").status_code == 200
