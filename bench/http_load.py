@@ -45,6 +45,7 @@ def production_environment() -> dict:
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         RATELIMIT_DISABLED="true",  # the benchmark is one client hammering on purpose
         LOG_LEVEL="WARNING",

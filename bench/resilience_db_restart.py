@@ -64,6 +64,7 @@ def main() -> int:
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         RATELIMIT_DISABLED="true",
         LOG_LEVEL="CRITICAL",

@@ -23,6 +23,10 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def current_window(period: int) -> int:
+    return int(time.time() // period)
+
+
 def rate_limit(scope: str, *, limit: int, period: int, methods: tuple[str, ...] = ("POST",)):
     """Allow `limit` requests with one of `methods` per client per `period` seconds in `scope`."""
 
@@ -30,7 +34,7 @@ def rate_limit(scope: str, *, limit: int, period: int, methods: tuple[str, ...] 
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method in methods and not settings.RATELIMIT_DISABLED:
-                window = int(time.time() // period)
+                window = current_window(period)
                 client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
                 key = f"ratelimit:{scope}:{client}:{window}"
                 cache.add(key, 0, timeout=period + 5)

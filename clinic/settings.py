@@ -38,6 +38,14 @@ else:
             "ALLOWED_HOSTS must be set when DEBUG is off (comma-separated host names)."
         )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The site's public address, for links in emails sent outside a request (the manage link).
+SITE_URL = (
+    env_str("SITE_URL") or "http://127.0.0.1:8000"
+    if DEBUG
+    else env_required("SITE_URL", "when DEBUG is off (e.g. https://clinic.example.com)")
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -261,7 +269,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-
-# --- bookings ---
-# The site's public address, for links in emails sent outside a request (the manage link).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

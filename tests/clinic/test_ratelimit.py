@@ -5,9 +5,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def limited_urls(settings):
+def limited_urls(settings, monkeypatch):
     settings.ROOT_URLCONF = "tests.clinic.urls_ratelimited"
     settings.RATELIMIT_DISABLED = False
+    # One fixed window for the whole test: a window boundary mid-test would reset the count.
+    monkeypatch.setattr("clinic.ratelimit.current_window", lambda period: 1)
     cache.clear()
 
 

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x7-production-test-key-5c1e9b2f0a4d8e6c3b7a9f1d2e4c6b8a0f3e5d7c9b1a",
     "ALLOWED_HOSTS": "clinic.example.com",
+    "SITE_URL": "https://clinic.example.com",
 }
 
 
@@ -44,7 +45,7 @@ def test_a_malformed_debug_is_refused_by_name():
     assert "DEBUG='maybe' is not a boolean" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"])
 def test_production_requires_secret_key_and_allowed_hosts(missing):
     env = {**PRODUCTION, missing: ""}
     result = manage("check", **env)
