@@ -1,0 +1,340 @@
+"""Therapists, services, their hours, patients and appointments.
+
+Every write that books, moves or cancels an appointment goes through `bookings/services.py`; these
+models hold the data and the rules the database itself enforces (no overlapping active appointments
+of one therapist, ends after starts).
+"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Lower
+from django.utils.timezone import localtime
+
+
+def new_token() -> str:
+    # 32 random bytes = 256 bits, URL-safe: unguessable in any number of tries.
+    return secrets.token_urlsafe(32)
+
+
+class Int8Range(Func):
+    function = "int8range"
+    output_field = BigIntegerRangeField()
+
+
+class TsTzRange(Func):
+    function = "tstzrange"
+    output_field = DateTimeRangeField()
+
+
+class BookingRules(models.Model):
+    """The clinic's booking rules: one row, edited by staff in the admin."""
+
+    minimum_notice_minutes = models.PositiveIntegerField(
+        default=120, help_text="How long before a time it can still be booked online (minutes)."
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="How far ahead patients can book (days).",
+    )
+    cancellation_cutoff_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text="Patients can cancel or move online until this many hours before the start.",
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text="Offered start times are this many minutes apart.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "booking rules"
+        verbose_name_plural = "booking rules"
+
+    def __str__(self):
+        return "Booking rules"
+
+    @classmethod
+    def load(cls) -> "BookingRules":
+        """The row staff edit, or the defaults when it is missing."""
+        return cls.objects.order_by("pk").first() or cls()
+
+    @property
+    def minimum_notice(self) -> timedelta:
+        return timedelta(minutes=self.minimum_notice_minutes)
+
+    @property
+    def horizon(self) -> timedelta:
+        return timedelta(days=self.horizon_days)
+
+    @property
+    def cancellation_cutoff(self) -> timedelta:
+        return timedelta(hours=self.cancellation_cutoff_hours)
+
+    @property
+    def slot_step(self) -> timedelta:
+        return timedelta(minutes=self.slot_step_minutes)
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(240)],
+        help_text="Time kept free after each appointment (notes, cleaning the room).",
+    )
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="bookings_service_duration_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def buffer(self) -> timedelta:
+        return timedelta(minutes=self.buffer_minutes)
+
+
+class TherapistQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def offering(self, service):
+        return self.filter(active=True, services=service)
+
+
+class Therapist(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="therapist",
+        help_text="The login this therapist uses to see their own schedule.",
+    )
+    display_name = models.CharField(max_length=120)
+    credentials = models.CharField(max_length=120, blank=True, help_text="e.g. DPT, OCS")
+    bio = models.TextField(blank=True)
+    services = models.ManyToManyField(Service, related_name="therapists", blank=True)
+    active = models.BooleanField(default=True)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TherapistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
+
+
+class WorkingHours(models.Model):
+    """One block of a therapist's week, in the clinic's wall-clock time; a day may have several."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["therapist", "weekday", "start_time"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="bookings_workinghours_ends_after_start",
+                violation_error_message="The block must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="bookings_workinghours_weekday"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class TimeOff(models.Model):
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="time_off")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="bookings_timeoff_ends_after_start",
+                violation_error_message="Time off must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.therapist}: {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class Patient(models.Model):
+    """One row per person, found again by email (compared case-insensitively)."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="bookings_patient_email_ci_unique",
+                violation_error_message="A patient with this email already exists.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=Appointment.ACTIVE_STATUSES)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDED = "attended", "Attended"
+        NO_SHOW = "no_show", "No-show"
+
+    class Source(models.TextChoices):
+        ONLINE = "online", "Online (patient)"
+        FRONT_DESK = "front_desk", "Front desk"
+
+    # Every status but cancelled holds the therapist's time; a cancellation frees it.
+    ACTIVE_STATUSES = (Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)
+
+    therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="appointments")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(
+        help_text="End plus the service's buffer: the therapist is busy until then."
+    )
+    status = models.CharField(max_length=12, choices=Status, default=Status.BOOKED)
+    reason = models.TextField(blank=True)
+    condition = models.ForeignKey(
+        "conditions.Condition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    source = models.CharField(max_length=12, choices=Source, default=Source.ONLINE)
+    manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The .ics SEQUENCE: raised on every change so calendar apps replace the earlier copy.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["therapist", "starts_at"], name="bookings_appt_therapist_start"),
+            models.Index(fields=["starts_at"], name="bookings_appt_starts_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="bookings_appointment_ends_after_start",
+                violation_error_message="The appointment must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_until__gte=F("ends_at")),
+                name="bookings_appointment_blocked_after_end",
+            ),
+            # The promise of the product: one therapist never holds two active appointments
+            # whose time, buffer included, overlaps. int8range because keys are bigint, and a
+            # range over one id stands in for btree_gist's "=" (core PostgreSQL has no btree_gist).
+            ExclusionConstraint(
+                name="bookings_appointment_no_overlap",
+                index_type="GIST",
+                expressions=[
+                    (
+                        Int8Range(F("therapist_id"), F("therapist_id"), Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
+                    (TsTzRange(F("starts_at"), F("blocked_until")), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=["booked", "attended", "no_show"]),
+                violation_error_code="slot_taken",
+                violation_error_message="That time has just been booked.",
+            ),
+        ]
+
+    def __str__(self):
+        # TIME_ZONE is the clinic's zone: the time as the front desk reads it.
+        return f"{self.service} with {self.therapist} at {localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

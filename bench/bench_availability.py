@@ -1,0 +1,139 @@
+"""Benchmark: 90 days of free slots for 20 therapists holding 2,000 appointments.
+
+    DEBUG=true .venv/bin/python bench/bench_availability.py
+
+Builds its data in a throwaway database (created here, dropped at the end; the development
+database is never touched), then times `free_slots` for "no preference" over 90 days and prints the
+median and the number of queries.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from datetime import time as wall_time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+# The throwaway database's name: Django's test-database machinery creates and drops it.
+os.environ["TEST_DATABASE_NAME"] = "bench_clinic_availability"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+THERAPISTS = 20
+APPOINTMENTS = 2_000
+DAYS = 90
+RUNS = 15
+
+
+def build(now):
+    from bookings.availability import clinic_zone
+    from bookings.models import (
+        Appointment,
+        BookingRules,
+        Patient,
+        Service,
+        Therapist,
+        WorkingHours,
+    )
+
+    BookingRules.objects.get_or_create()
+    service = Service.objects.create(
+        name="Follow-up",
+        slug="follow-up",
+        duration_minutes=30,
+        buffer_minutes=10,
+        price=Decimal("85.00"),
+    )
+    therapists = [
+        Therapist.objects.create(display_name=f"Bench {i:02d}") for i in range(THERAPISTS)
+    ]
+    for therapist in therapists:
+        therapist.services.add(service)
+    WorkingHours.objects.bulk_create(
+        WorkingHours(therapist=therapist, weekday=weekday, start_time=start, end_time=end)
+        for therapist in therapists
+        for weekday in range(6)
+        for start, end in ((wall_time(8), wall_time(12)), (wall_time(13), wall_time(18)))
+    )
+    patient = Patient.objects.create(name="Bench", email="bench@example.com", phone="0")
+    zone = clinic_zone()
+    rng = random.Random(4)
+    rows, taken = [], set()
+    today = now.astimezone(zone).date()
+    while len(rows) < APPOINTMENTS:
+        therapist = rng.choice(therapists)
+        day = today + timedelta(days=rng.randrange(1, DAYS))
+        slot = rng.randrange(0, 18)  # hourly slots 08:00..17:00, skipping lunch below
+        hour = 8 + slot % 10
+        if hour == 12 or (therapist.pk, day, hour) in taken:
+            continue
+        taken.add((therapist.pk, day, hour))
+        starts_at = datetime.combine(day, wall_time(hour), tzinfo=zone)
+        rows.append(
+            Appointment(
+                therapist=therapist,
+                service=service,
+                patient=patient,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=30),
+                blocked_until=starts_at + timedelta(minutes=40),
+            )
+        )
+    Appointment.objects.bulk_create(rows)
+    return service
+
+
+def main():
+    from django.utils import timezone
+
+    from bookings.availability import free_slots, local_today
+    from bookings.models import BookingRules
+
+    creation = connection.creation
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        now = timezone.now()
+        service = build(now)
+        today = local_today(now=now)
+        end = today + timedelta(days=DAYS - 1)
+        rules = BookingRules.load()
+        timings, full_timings = [], []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            slots = free_slots(service=service, start=today, end=end, now=now)
+            timings.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            every = list(free_slots(service=service, start=today, end=end, now=now))
+            full_timings.append(time.perf_counter() - started)
+        assert len(every) == len(slots)
+        with CaptureQueriesContext(connection) as queries:
+            free_slots(service=service, start=today, end=end, now=now, rules=rules)
+        print(
+            f"{THERAPISTS} therapists, {APPOINTMENTS} appointments, {DAYS} days: "
+            f"{len(slots)} free slots"
+        )
+        print(
+            f"free_slots, any therapist: median {statistics.median(timings) * 1000:.1f} ms "
+            f"over {RUNS} runs (min {min(timings) * 1000:.1f}, max {max(timings) * 1000:.1f})"
+        )
+        print(
+            f"  ... then reading every Slot: median {statistics.median(full_timings) * 1000:.1f} ms"
+            f" (min {min(full_timings) * 1000:.1f}, max {max(full_timings) * 1000:.1f})"
+        )
+        print(f"queries: {len(queries) + 1} (rules included), {len(queries)} with rules passed in")
+    finally:
+        creation.destroy_test_db(creation.connection.settings_dict["NAME"], verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The front desk's admin. Appointments are created and changed through bookings/services.py.
+
+The appointment form calls the service once the form's own validation passes (in `_post_clean`),
+so a refused change (an overlap, outside working hours, a cancelled appointment reopened) is a
+form error on the page, never a 500 and never a half-saved row.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import (
+    Appointment,
+    BookingRules,
+    Patient,
+    Service,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
+
+
+@admin.register(BookingRules)
+class BookingRulesAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "minimum_notice_minutes",
+        "horizon_days",
+        "cancellation_cutoff_hours",
+        "slot_step_minutes",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request):
+        # One row, created by the migration.
+        return not BookingRules.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration_minutes", "buffer_minutes", "price", "active", "order"]
+    list_filter = ["active"]
+    list_editable = ["active", "order"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 1
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "credentials", "user", "active"]
+    list_filter = ["active", "services"]
+    search_fields = ["display_name", "credentials", "user__username", "user__email"]
+    list_select_related = ["user"]
+    filter_horizontal = ["services"]
+    raw_id_fields = ["user"]
+    inlines = [WorkingHoursInline]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "starts_at", "ends_at", "reason"]
+    list_filter = ["therapist"]
+    date_hierarchy = "starts_at"
+    search_fields = ["therapist__display_name", "reason"]
+    list_select_related = ["therapist"]
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "created_at"]
+    search_fields = ["name", "email", "phone"]
+
+
+class AppointmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = ["therapist", "service", "patient", "starts_at", "status", "reason", "condition"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            if self.instance.pk is None:
+                if data["status"] != Appointment.Status.BOOKED:
+                    raise ValidationError(
+                        "A new appointment starts as booked.", code="invalid_status"
+                    )
+                self.instance = services.book_appointment(
+                    service=data["service"],
+                    therapist=data["therapist"],
+                    starts_at=data["starts_at"],
+                    patient=data["patient"],
+                    reason=data.get("reason", ""),
+                    condition=data.get("condition"),
+                    source=Appointment.Source.FRONT_DESK,
+                )
+            else:
+                self.instance = services.update_appointment(
+                    appointment=self.instance,
+                    therapist=data["therapist"],
+                    service=data["service"],
+                    starts_at=data["starts_at"],
+                    status=data["status"],
+                    reason=data.get("reason", ""),
+                    condition=data.get("condition"),
+                    patient=data["patient"],
+                )
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+class AppointmentDateFilter(admin.SimpleListFilter):
+    title = "date"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("today", "Today"), ("upcoming", "Upcoming"), ("past", "Past")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "today":
+            today = timezone.localdate()
+            return queryset.filter(starts_at__date=today)
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gte=now)
+        if self.value() == "past":
+            return queryset.filter(starts_at__lt=now)
+        return queryset
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    form = AppointmentAdminForm
+    list_display = ["starts_at", "patient", "therapist", "service", "status", "source"]
+    list_filter = [AppointmentDateFilter, "status", "therapist", "service", "source"]
+    date_hierarchy = "starts_at"
+    search_fields = ["patient__name", "patient__email", "patient__phone"]
+    list_select_related = ["patient", "therapist", "service"]
+    autocomplete_fields = ["patient"]
+    raw_id_fields = ["condition"]
+    readonly_fields = [
+        "ends_at",
+        "blocked_until",
+        "source",
+        "created_at",
+        "updated_at",
+        "cancelled_at",
+    ]
+    actions = ["cancel_selected"]
+
+    def save_model(self, request, obj, form, change):
+        # The form already saved it through bookings/services.py (see AppointmentAdminForm).
+        pass
+
+    def has_delete_permission(self, request, obj=None):
+        # History stays: the front desk cancels instead of deleting.
+        return False
+
+    @admin.action(description="Cancel selected appointments")
+    def cancel_selected(self, request, queryset):
+        cancelled = 0
+        for appointment in queryset.select_related("patient"):
+            try:
+                services.cancel_appointment(appointment=appointment, by_patient=False)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{appointment}: {' '.join(error.messages)}", messages.WARNING
+                )
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request, f"Cancelled {cancelled} appointment{'s' if cancelled != 1 else ''}."
+            )

@@ -1,0 +1,385 @@
+"""Free start times: working hours minus time off minus active appointments (with their buffers).
+
+Plain functions over a date range, in the clinic's zone (`settings.CLINIC_TIME_ZONE`). Four queries
+whatever the range (therapists, working hours, time off, appointments) plus one for the booking
+rules when the caller does not pass them.
+
+Days and working hours are wall-clock times in the clinic's zone; everything else is an instant.
+Each day's working-hours blocks are built as local wall-clock datetimes and converted to UTC one
+by one, so a day when the clocks change is 23 or 25 hours long and no slot is invented or lost.
+Slots are then stepped in UTC (absolute minutes) from the start of each block.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from bookings.models import Appointment, BookingRules, Service, Therapist, TimeOff, WorkingHours
+
+
+class Slot(NamedTuple):
+    # A named tuple rather than a dataclass: a 90-day range makes tens of thousands of these.
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime  # starts_at + the service's duration
+    therapist_id: int
+
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(clinic_zone())
+
+
+class FreeSlots(Sequence):
+    """Free slots in order (start time, then the therapists' display order), made on demand.
+
+    Held as sorted ints (epoch * number of therapists + the therapist's rank): 90 days for 20
+    therapists is ~45,000 slots, and a Slot object each would cost more (allocation and garbage
+    collection) than computing them. The flow mostly reads a few; iterating makes them all.
+    """
+
+    __slots__ = ("_values", "_therapist_ids", "_length", "_moments")
+
+    def __init__(self, values: list[int], therapist_ids: list[int], length: timedelta):
+        self._values = values
+        self._therapist_ids = therapist_ids
+        self._length = length
+        self._moments: dict[int, tuple[datetime, datetime]] = {}
+
+    def _slot(self, value: int) -> Slot:
+        epoch, rank = divmod(value, len(self._therapist_ids))
+        pair = self._moments.get(epoch)
+        if pair is None:
+            # Therapists share start times: make each instant's datetimes once.
+            starts_at = datetime.fromtimestamp(epoch, UTC)
+            pair = self._moments[epoch] = (starts_at, starts_at + self._length)
+        return Slot(pair[0], pair[1], self._therapist_ids[rank])
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._slot(value) for value in self._values[index]]
+        return self._slot(self._values[index])
+
+    def __iter__(self) -> Iterator[Slot]:
+        for value in self._values:
+            yield self._slot(value)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<FreeSlots: {len(self)}>"
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.CLINIC_TIME_ZONE)
+
+
+def local_today(*, now: datetime | None = None) -> date:
+    now = now or timezone.now()
+    return now.astimezone(clinic_zone()).date()
+
+
+def wall_clock_to_utc(day: date, wall: time, *, zone: ZoneInfo, latest: bool = False) -> datetime:
+    """The instant the clinic's clocks first read `wall` on `day` (the last such, if `latest`).
+
+    DST pitfalls, both handled here rather than by trusting datetime.combine:
+    - Spring forward (America/Los_Angeles 2027-03-14, 02:00 -> 03:00): 02:30 never happens.
+      zoneinfo still converts it (with the pre-change offset, giving 03:30 PDT); instead we take the
+      instant the clocks jump over it, 03:00 PDT, so a block "02:30-05:00" starts at 03:00.
+    - Fall back (2027-11-07, 02:00 -> 01:00): 01:30 happens twice (PDT, then PST). `fold=0` is the
+      first, `fold=1` the second; a block starts at the first and ends at the last, so the repeated
+      hour is worked (and offered) once per real hour, never lost.
+    """
+    naive = datetime.combine(day, wall)
+    first = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if first == second:
+        return first
+    if first.astimezone(zone).replace(tzinfo=None) == naive:
+        # Ambiguous (fall back): both instants exist; fold=0 is the earlier one.
+        return max(first, second) if latest else min(first, second)
+    # Non-existent (spring forward): find the transition, which lies between the two readings.
+    instant = min(first, second)
+    while instant.astimezone(zone).replace(tzinfo=None) < naive:
+        instant += timedelta(minutes=1)
+    return instant
+
+
+def _day_bounds_utc(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    # Midnight to midnight by the wall clock: 23 h on spring-forward day, 25 h on fall-back day.
+    # Never `start + timedelta(days=1)` on an aware datetime: that would keep the old offset.
+    return (
+        wall_clock_to_utc(day, time(0), zone=zone),
+        wall_clock_to_utc(day + timedelta(days=1), time(0), zone=zone),
+    )
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def free_slots(
+    *,
+    service: Service,
+    start: date,
+    end: date,
+    therapist: Therapist | None = None,
+    now: datetime | None = None,
+    rules: BookingRules | None = None,
+    enforce_booking_window: bool = True,
+    ignore_appointment: Appointment | None = None,
+) -> Sequence[Slot]:
+    """Every free start time for `service` on the clinic-zone days `start`..`end` (inclusive).
+
+    For `therapist`, or for every active therapist who offers the service when it is None. Slots are
+    sorted by start time, then therapist. With `enforce_booking_window` (the patient's view) no slot
+    starts before now + minimum notice or after now + horizon; without it (the front desk) only
+    the past is refused. `ignore_appointment` leaves that appointment's own time free (moving it).
+    """
+    now = now or timezone.now()
+    rules = rules or BookingRules.load()
+    zone = clinic_zone()
+    if end < start or not service.active:
+        return []
+    if therapist is not None and (not therapist.active):
+        return []
+
+    range_start, _ = _day_bounds_utc(start, zone)
+    _, range_end = _day_bounds_utc(end, zone)
+
+    if enforce_booking_window:
+        earliest = now + rules.minimum_notice
+        latest = now + rules.horizon
+    else:
+        earliest = now
+        latest = range_end
+    if latest < range_start or earliest >= range_end:
+        return []
+
+    therapists = Therapist.objects.offering(service)
+    if therapist is not None:
+        therapists = therapists.filter(pk=therapist.pk)
+    therapist_ids = list(therapists.order_by("display_name", "pk").values_list("pk", flat=True))
+    if not therapist_ids:
+        return []
+
+    hours_by_therapist: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for therapist_id, weekday, start_time, end_time in (
+        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
+        .order_by("start_time")
+        .values_list("therapist_id", "weekday", "start_time", "end_time")
+    ):
+        hours_by_therapist[therapist_id][weekday].append((start_time, end_time))
+
+    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for therapist_id, busy_start, busy_end in TimeOff.objects.filter(
+        therapist_id__in=therapist_ids, starts_at__lt=range_end, ends_at__gt=range_start
+    ).values_list("therapist_id", "starts_at", "ends_at"):
+        busy[therapist_id].append((_epoch(busy_start), _epoch(busy_end)))
+    # The new appointment's buffer must not run into the next one either, so look one
+    # longest-buffer-and-duration further than the range.
+    appointments = Appointment.objects.active().filter(
+        therapist_id__in=therapist_ids,
+        starts_at__lt=range_end + service.duration + service.buffer,
+        blocked_until__gt=range_start,
+    )
+    if ignore_appointment is not None and ignore_appointment.pk:
+        appointments = appointments.exclude(pk=ignore_appointment.pk)
+    for therapist_id, busy_start, busy_end in appointments.values_list(
+        "therapist_id", "starts_at", "blocked_until"
+    ):
+        busy[therapist_id].append((_epoch(busy_start), _epoch(busy_end)))
+
+    duration = int(service.duration.total_seconds())
+    occupies = duration + int(service.buffer.total_seconds())
+    step = int(rules.slot_step.total_seconds())
+    # Round inwards: `now` has microseconds, and a slot half a second inside the notice is inside.
+    earliest_epoch = math.ceil(max(earliest, range_start).timestamp())
+    latest_epoch = math.floor(min(latest, range_end).timestamp())
+
+    # Therapists share hours: convert each (day, wall-clock time) once.
+    instants: dict[tuple[date, time, bool], int] = {}
+
+    def to_epoch(day: date, wall: time, last: bool) -> int:
+        key = (day, wall, last)
+        if key not in instants:
+            instants[key] = _epoch(wall_clock_to_utc(day, wall, zone=zone, latest=last))
+        return instants[key]
+
+    # Each free start is one int, epoch * count + the therapist's rank: sorting ints orders by
+    # time, then by therapist (the "no preference" pick order), without a tuple per slot.
+    count = len(therapist_ids)
+    found: list[int] = []
+    for rank, therapist_id in enumerate(therapist_ids):
+        intervals = _merge(busy.get(therapist_id, ()))
+        busy_starts = [interval[0] for interval in intervals]
+        weekly = hours_by_therapist.get(therapist_id)
+        if not weekly:
+            continue
+        day = start
+        while day <= end:
+            for block_start, block_end in weekly.get(day.weekday(), ()):
+                _add_block_slots(
+                    found,
+                    rank,
+                    count,
+                    to_epoch(day, block_start, False),
+                    to_epoch(day, block_end, True),
+                    duration=duration,
+                    occupies=occupies,
+                    step=step,
+                    earliest=earliest_epoch,
+                    latest=latest_epoch,
+                    intervals=intervals,
+                    busy_starts=busy_starts,
+                )
+            day += timedelta(days=1)
+    found.sort()
+    return FreeSlots(found, therapist_ids, timedelta(seconds=duration))
+
+
+def _merge(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for begin, finish in sorted(intervals):
+        if merged and begin <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], finish)
+        else:
+            merged.append([begin, finish])
+    return [(begin, finish) for begin, finish in merged]
+
+
+def _add_block_slots(
+    found,
+    rank,
+    count,
+    first,
+    block_end,
+    *,
+    duration,
+    occupies,
+    step,
+    earliest,
+    latest,
+    intervals,
+    busy_starts,
+):
+    """Append the free starts of one working-hours block, jumping over busy intervals."""
+    candidate = first
+    if candidate < earliest:
+        # Stay on the block's grid: the first step at or after the earliest allowed start.
+        candidate = first + -(-(earliest - first) // step) * step
+    # The interval that might overlap [candidate, ...): the last one starting before its end.
+    index = max(bisect.bisect_left(busy_starts, candidate) - 1, 0)
+    while candidate + duration <= block_end and candidate <= latest:
+        while index < len(intervals) and intervals[index][1] <= candidate:
+            index += 1
+        if index < len(intervals) and intervals[index][0] < candidate + occupies:
+            # Busy: jump to the first step at or after the end of that interval.
+            busy_end = intervals[index][1]
+            candidate = first + -(-(busy_end - first) // step) * step
+            continue
+        found.append(candidate * count + rank)
+        candidate += step
+
+
+def slot_is_free(
+    *,
+    service: Service,
+    therapist: Therapist,
+    starts_at: datetime,
+    now: datetime | None = None,
+    rules: BookingRules | None = None,
+    enforce_booking_window: bool = True,
+    ignore_appointment: Appointment | None = None,
+) -> bool:
+    """Whether `starts_at` is one of the free slots (working hours, time off, appointments)."""
+    day = starts_at.astimezone(clinic_zone()).date()
+    slots = free_slots(
+        service=service,
+        therapist=therapist,
+        start=day,
+        end=day,
+        now=now,
+        rules=rules,
+        enforce_booking_window=enforce_booking_window,
+        ignore_appointment=ignore_appointment,
+    )
+    return any(slot.starts_at == starts_at for slot in slots)
+
+
+def slots_by_day(slots: Iterable[Slot]) -> dict[date, list[Slot]]:
+    """Group slots by their clinic-zone date, each day's slots in order."""
+    days: dict[date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        days[slot.local_start().date()].append(slot)
+    return dict(days)
+
+
+def distinct_starts(slots: Iterable[Slot]) -> list[Slot]:
+    """One slot per start time (the first therapist free then), for "no preference"."""
+    seen: set[datetime] = set()
+    result = []
+    for slot in slots:
+        if slot.starts_at not in seen:
+            seen.add(slot.starts_at)
+            result.append(slot)
+    return result
+
+
+def nearest_free_slots(
+    *,
+    service: Service,
+    around: datetime,
+    therapist: Therapist | None = None,
+    now: datetime | None = None,
+    rules: BookingRules | None = None,
+    count: int = 6,
+    days: int = 7,
+) -> list[Slot]:
+    """The `count` free start times closest to `around`, searched `days` either side, in order."""
+    now = now or timezone.now()
+    center = around.astimezone(clinic_zone()).date()
+    today = local_today(now=now)
+    slots = distinct_starts(
+        free_slots(
+            service=service,
+            therapist=therapist,
+            start=max(center - timedelta(days=days), today),
+            end=center + timedelta(days=days),
+            now=now,
+            rules=rules,
+        )
+    )
+    closest = sorted(slots, key=lambda slot: abs((slot.starts_at - around).total_seconds()))
+    return sorted(closest[:count])
+
+
+_ZONE_NAMES = {
+    "America/Los_Angeles": "Pacific time",
+    "America/Denver": "Mountain time",
+    "America/Phoenix": "Mountain time",
+    "America/Chicago": "Central time",
+    "America/New_York": "Eastern time",
+    "Europe/Paris": "Paris time",
+    "Europe/London": "UK time",
+}
+
+
+def clinic_zone_name() -> str:
+    """How the clinic's zone is named on pages and in emails, e.g. "Pacific time"."""
+    key = settings.CLINIC_TIME_ZONE
+    return _ZONE_NAMES.get(key, key.rsplit("/", 1)[-1].replace("_", " ") + " time")

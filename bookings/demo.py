@@ -1,0 +1,107 @@
+"""Demo services, therapists and hours for `manage.py load_demo`. A second run changes nothing.
+
+No demo appointments or patients: nothing that looks like a real person's health data.
+"""
+
+from datetime import time
+from decimal import Decimal
+
+from bookings.models import BookingRules, Service, Therapist, WorkingHours
+
+SERVICES = [
+    {
+        "slug": "initial-assessment",
+        "name": "Initial assessment",
+        "duration_minutes": 60,
+        "buffer_minutes": 15,
+        "price": Decimal("140.00"),
+        "order": 1,
+        "description": "A first visit: history, examination, a diagnosis and a treatment plan.",
+    },
+    {
+        "slug": "follow-up",
+        "name": "Follow-up",
+        "duration_minutes": 30,
+        "buffer_minutes": 10,
+        "price": Decimal("85.00"),
+        "order": 2,
+        "description": "Treatment and progress check for patients already assessed.",
+    },
+    {
+        "slug": "sports-massage",
+        "name": "Sports massage",
+        "duration_minutes": 45,
+        "buffer_minutes": 15,
+        "price": Decimal("95.00"),
+        "order": 3,
+        "description": "Soft tissue massage for recovery, tightness and cramps.",
+    },
+]
+
+MORNING = (time(9), time(12, 30))
+AFTERNOON = (time(13, 30), time(17, 30))
+
+THERAPISTS = [
+    {
+        "username": "demo-therapist-alex",
+        "display_name": "Demo: Alex Rivera",
+        "credentials": "DPT",
+        "bio": "Demo therapist (sample profile). Running and lower-leg injuries.",
+        "services": ["initial-assessment", "follow-up", "sports-massage"],
+        "weekdays": [0, 1, 2, 3, 4],
+    },
+    {
+        "username": "demo-therapist-sam",
+        "display_name": "Demo: Sam Okafor",
+        "credentials": "PT, OCS",
+        "bio": "Demo therapist (sample profile). Knee and ankle rehabilitation.",
+        "services": ["initial-assessment", "follow-up"],
+        "weekdays": [0, 2, 4, 5],
+    },
+    {
+        "username": "demo-therapist-jordan",
+        "display_name": "Demo: Jordan Lee",
+        "credentials": "LMT",
+        "bio": "Demo massage therapist (sample profile).",
+        "services": ["sports-massage", "follow-up"],
+        "weekdays": [1, 3, 5],
+    },
+]
+
+
+def load(command) -> None:
+    rules = BookingRules.objects.order_by("pk").first() or BookingRules.objects.create()
+    command.stdout.write(
+        f"Booking rules: {rules.minimum_notice_minutes} min notice, {rules.horizon_days} days "
+        f"ahead, {rules.cancellation_cutoff_hours} h cut-off, {rules.slot_step_minutes} min step"
+    )
+    services = {}
+    for fields in SERVICES:
+        slug = fields["slug"]
+        defaults = {key: value for key, value in fields.items() if key != "slug"}
+        services[slug], _ = Service.objects.get_or_create(slug=slug, defaults=defaults)
+    for spec in THERAPISTS:
+        user = command.ensure_user(
+            spec["username"],
+            f"{spec['username']}-password",
+            role=f"therapist ({spec['display_name']})",
+            staff=False,
+        )
+        therapist, created = Therapist.objects.get_or_create(
+            display_name=spec["display_name"],
+            defaults={"credentials": spec["credentials"], "bio": spec["bio"], "user": user},
+        )
+        if therapist.user_id is None:
+            therapist.user = user
+            therapist.save(update_fields=["user", "updated_at"])
+        if created:
+            therapist.services.set([services[slug] for slug in spec["services"]])
+        if not therapist.working_hours.exists():
+            WorkingHours.objects.bulk_create(
+                WorkingHours(therapist=therapist, weekday=weekday, start_time=start, end_time=end)
+                for weekday in spec["weekdays"]
+                for start, end in (MORNING, AFTERNOON)
+            )
+    command.stdout.write(
+        f"Bookings demo: {len(services)} services, {len(THERAPISTS)} demo therapists."
+    )

@@ -1,0 +1,162 @@
+"""Forms for the booking flow: they validate and normalise, and never write."""
+
+import re
+from datetime import UTC, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from bookings.models import Service, Therapist
+from conditions.models import Condition
+
+START_FORMAT = "%Y%m%dT%H%MZ"  # a slot's start in UTC, e.g. 20270314T1600Z
+ANY_THERAPIST = "any"
+
+
+def format_start(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(START_FORMAT)
+
+
+class BookingChoiceForm(forms.Form):
+    """What the patient has chosen so far, read from the query string (or the confirm form).
+
+    Every field is optional: the flow's step is the first one missing. An invalid value (an
+    unknown slug, a non-numeric id, a malformed date) is an error shown on the page and is
+    treated as not chosen.
+    """
+
+    service = forms.SlugField(required=False, max_length=120)
+    therapist = forms.CharField(required=False, max_length=20)
+    week = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    day = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    start = forms.CharField(required=False, max_length=20)
+    condition = forms.SlugField(required=False, max_length=200)
+
+    def clean_service(self) -> Service | None:
+        slug = self.cleaned_data["service"]
+        if not slug:
+            return None
+        service = Service.objects.active().filter(slug=slug).first()
+        if service is None:
+            raise ValidationError(
+                "We could not find that service; please choose one below.", code="unknown_service"
+            )
+        return service
+
+    def clean_therapist(self) -> Therapist | str | None:
+        value = self.cleaned_data["therapist"].strip()
+        if not value:
+            return None
+        if value == ANY_THERAPIST:
+            return ANY_THERAPIST
+        if not value.isdigit():
+            raise ValidationError(
+                "We could not find that therapist; please choose again.", code="unknown_therapist"
+            )
+        therapist = Therapist.objects.active().filter(pk=int(value)).first()
+        if therapist is None:
+            raise ValidationError(
+                "We could not find that therapist; please choose again.", code="unknown_therapist"
+            )
+        return therapist
+
+    def clean_start(self) -> datetime | None:
+        value = self.cleaned_data["start"].strip()
+        if not value:
+            return None
+        try:
+            return datetime.strptime(value, START_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            raise ValidationError(
+                "That time is not valid; please choose a time below.", code="invalid_start"
+            ) from None
+
+    def clean_condition(self) -> Condition | None:
+        slug = self.cleaned_data["condition"]
+        if not slug:
+            return None
+        condition = Condition.objects.published().filter(slug=slug).first()
+        if condition is None:
+            raise ValidationError(
+                "We could not find that condition; you can still describe it in your own words.",
+                code="unknown_condition",
+            )
+        return condition
+
+    def clean(self):
+        cleaned = super().clean()
+        service = cleaned.get("service")
+        therapist = cleaned.get("therapist")
+        if isinstance(therapist, Therapist) and (
+            service is None or not therapist.services.filter(pk=service.pk).exists()
+        ):
+            # add_error also drops the therapist from cleaned_data: the flow asks again.
+            self.add_error(
+                "therapist",
+                ValidationError(
+                    f"{therapist.display_name} does not offer that service; please choose again.",
+                    code="service_not_offered",
+                ),
+            )
+        return cleaned
+
+    def choices(self) -> dict:
+        """The valid choices (after is_valid()), invalid ones dropped."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            name: data.get(name)
+            for name in ("service", "therapist", "week", "day", "start", "condition")
+            if name not in self.errors
+        }
+
+    def messages(self) -> list[str]:
+        return [error for errors in self.errors.values() for error in errors]
+
+
+PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s/]+$")
+
+
+class PatientDetailsForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Your full name")
+    email = forms.EmailField(
+        max_length=254,
+        label="Email",
+        help_text="We send the confirmation and the link to change or cancel here.",
+    )
+    phone = forms.CharField(
+        max_length=40,
+        label="Phone",
+        help_text="So we can reach you if the clinic has to change the time.",
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What would you like help with? (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+        self.fields["phone"].widget.input_type = "tel"
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Please enter your name.", code="required")
+        return name
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def clean_phone(self) -> str:
+        phone = " ".join(self.cleaned_data["phone"].split())
+        digits = re.sub(r"\D", "", phone)
+        if not PHONE_CHARACTERS.match(phone) or not 7 <= len(digits) <= 15:
+            raise ValidationError(
+                "Please enter a phone number we can call, e.g. +1 650 555 0100.",
+                code="invalid_phone",
+            )
+        return phone

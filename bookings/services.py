@@ -1,0 +1,426 @@
+"""Booking rules: the only way an appointment is created, moved, cancelled or marked.
+
+The public flow, the admin and management commands all call these functions. Each runs in one
+transaction, locks what it changes, re-checks the rules and raises `ValidationError` with a code:
+
+    inactive_service, inactive_therapist, service_not_offered, in_past, too_soon, past_horizon,
+    outside_hours, slot_taken, already_cancelled, cutoff_passed, not_booked
+
+The database has the last word on overlaps (the exclusion constraint on Appointment): a violation
+becomes `slot_taken`, caught inside a savepoint so the caller's transaction stays usable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from bookings import availability, emails
+from bookings.models import Appointment, BookingRules, Patient, Service, Therapist
+from conditions.models import Condition
+
+logger = logging.getLogger(__name__)
+
+EXCLUSION_VIOLATION = "23P01"
+DEADLOCK_DETECTED = "40P01"
+OVERLAP_CONSTRAINT = "bookings_appointment_no_overlap"
+SLOT_TAKEN_MESSAGE = "That time has just been booked."
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """What a patient types in; matched to an existing Patient by email."""
+
+    name: str
+    email: str
+    phone: str
+
+
+def find_or_create_patient(*, details: PatientDetails) -> Patient:
+    """The patient with this email (any case), created if new; name and phone kept up to date.
+
+    Safe when two first bookings by the same new email race: the loser of the insert gets an
+    IntegrityError from the unique index (inside get_or_create's savepoint) and reads the
+    winner's row.
+    """
+    email = details.email.strip()
+    patient, created = Patient.objects.get_or_create(
+        email__iexact=email,
+        defaults={"email": email, "name": details.name.strip(), "phone": details.phone.strip()},
+    )
+    if not created:
+        changed = []
+        if details.name.strip() and patient.name != details.name.strip():
+            patient.name = details.name.strip()
+            changed.append("name")
+        if details.phone.strip() and patient.phone != details.phone.strip():
+            patient.phone = details.phone.strip()
+            changed.append("phone")
+        if changed:
+            patient.save(update_fields=[*changed, "updated_at"])
+    return patient
+
+
+def _is_overlap_violation(error: IntegrityError) -> bool:
+    cause = error.__cause__
+    if getattr(cause, "pgcode", None) == EXCLUSION_VIOLATION:
+        return True
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None) == OVERLAP_CONSTRAINT
+
+
+def _save_guarded(appointment: Appointment, **save_kwargs) -> None:
+    """Save; an overlap refused by the database becomes `slot_taken`, the transaction usable."""
+    try:
+        with transaction.atomic():
+            appointment.save(**save_kwargs)
+    except IntegrityError as error:
+        if _is_overlap_violation(error):
+            raise ValidationError(SLOT_TAKEN_MESSAGE, code="slot_taken") from error
+        raise
+    except OperationalError as error:
+        # Two moves swapping each other's times can each wait on the other's new row; PostgreSQL
+        # then aborts one of them. For that patient the time was, in effect, just taken.
+        if getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED:
+            raise ValidationError(SLOT_TAKEN_MESSAGE, code="slot_taken") from error
+        raise
+
+
+def _check_slot(
+    *,
+    service: Service,
+    therapist: Therapist,
+    starts_at: datetime,
+    now: datetime,
+    rules: BookingRules,
+    enforce_booking_window: bool,
+    ignore_appointment: Appointment | None = None,
+) -> None:
+    if not service.active:
+        raise ValidationError("This service can no longer be booked.", code="inactive_service")
+    if not therapist.active:
+        raise ValidationError(
+            "This therapist is not taking appointments.", code="inactive_therapist"
+        )
+    if not therapist.services.filter(pk=service.pk).exists():
+        raise ValidationError(
+            f"{therapist.display_name} does not offer {service.name}.", code="service_not_offered"
+        )
+    if starts_at <= now:
+        raise ValidationError("That time is in the past.", code="in_past")
+    if enforce_booking_window:
+        if starts_at < now + rules.minimum_notice:
+            raise ValidationError(
+                "That time is too soon to book online; please choose a later time or call us.",
+                code="too_soon",
+            )
+        if starts_at > now + rules.horizon:
+            raise ValidationError(
+                f"Appointments can be booked up to {rules.horizon_days} days ahead.",
+                code="past_horizon",
+            )
+    if not availability.slot_is_free(
+        service=service,
+        therapist=therapist,
+        starts_at=starts_at,
+        now=now,
+        rules=rules,
+        enforce_booking_window=enforce_booking_window,
+        ignore_appointment=ignore_appointment,
+    ):
+        # Either outside working hours / in time off, or already taken: tell them apart so the
+        # patient sees "just booked" when someone else got there first.
+        if _overlaps_active_appointment(
+            therapist=therapist, service=service, starts_at=starts_at, ignore=ignore_appointment
+        ):
+            raise ValidationError(SLOT_TAKEN_MESSAGE, code="slot_taken")
+        raise ValidationError(
+            "That time is outside the therapist's working hours.", code="outside_hours"
+        )
+
+
+def _overlaps_active_appointment(
+    *, therapist: Therapist, service: Service, starts_at: datetime, ignore: Appointment | None
+) -> bool:
+    blocked_until = starts_at + service.duration + service.buffer
+    overlapping = Appointment.objects.active().filter(
+        therapist=therapist, starts_at__lt=blocked_until, blocked_until__gt=starts_at
+    )
+    if ignore is not None and ignore.pk:
+        overlapping = overlapping.exclude(pk=ignore.pk)
+    return overlapping.exists()
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    service: Service,
+    therapist: Therapist,
+    starts_at: datetime,
+    patient: Patient | PatientDetails,
+    reason: str = "",
+    condition: Condition | None = None,
+    source: str = Appointment.Source.ONLINE,
+    now: datetime | None = None,
+    notify: bool = True,
+) -> Appointment:
+    """Book `service` with `therapist` at `starts_at`; the confirmation email goes after commit.
+
+    Online bookings keep to the minimum notice and the horizon; the front desk may book any
+    future free time.
+    """
+    now = now or timezone.now()
+    rules = BookingRules.load()
+    _check_slot(
+        service=service,
+        therapist=therapist,
+        starts_at=starts_at,
+        now=now,
+        rules=rules,
+        enforce_booking_window=source == Appointment.Source.ONLINE,
+    )
+    if isinstance(patient, PatientDetails):
+        patient = find_or_create_patient(details=patient)
+    ends_at = starts_at + service.duration
+    appointment = Appointment(
+        therapist=therapist,
+        service=service,
+        patient=patient,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_until=ends_at + service.buffer,
+        reason=reason.strip(),
+        condition=condition,
+        source=source,
+    )
+    _save_guarded(appointment)
+    logger.info("Appointment %s booked (%s)", appointment.pk, source)
+    if notify:
+        emails.send_appointment_email(appointment, kind=emails.BOOKED)
+    return appointment
+
+
+def book_first_free(
+    *,
+    service: Service,
+    therapists: Sequence[Therapist],
+    starts_at: datetime,
+    patient: PatientDetails,
+    reason: str = "",
+    condition: Condition | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """ "No preference": book the first of `therapists` still free at `starts_at`.
+
+    Raises the last therapist's error (usually `slot_taken`) when none is.
+    """
+    if not therapists:
+        raise ValidationError(SLOT_TAKEN_MESSAGE, code="slot_taken")
+    last_error: ValidationError | None = None
+    for therapist in therapists:
+        try:
+            return book_appointment(
+                service=service,
+                therapist=therapist,
+                starts_at=starts_at,
+                patient=patient,
+                reason=reason,
+                condition=condition,
+                now=now,
+            )
+        except ValidationError as error:
+            if error.code not in {"slot_taken", "outside_hours"}:
+                raise
+            last_error = error
+    raise ValidationError(SLOT_TAKEN_MESSAGE, code="slot_taken") from last_error
+
+
+def _lock(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("therapist", "service", "patient")
+        .get(pk=appointment.pk)
+    )
+
+
+def _check_changeable_by_patient(appointment: Appointment, *, now: datetime) -> None:
+    if appointment.status == Appointment.Status.CANCELLED:
+        raise ValidationError("This appointment is already cancelled.", code="already_cancelled")
+    if appointment.status != Appointment.Status.BOOKED:
+        raise ValidationError("This appointment can no longer be changed.", code="not_booked")
+    if not can_change_online(appointment, now=now):
+        raise ValidationError(
+            "It is too late to change this appointment online; please call the clinic.",
+            code="cutoff_passed",
+        )
+
+
+def can_change_online(
+    appointment: Appointment, *, now: datetime | None = None, rules: BookingRules | None = None
+) -> bool:
+    """Whether the patient may still cancel or move it themselves (before the cut-off)."""
+    now = now or timezone.now()
+    rules = rules or BookingRules.load()
+    return (
+        appointment.status == Appointment.Status.BOOKED
+        and appointment.starts_at - now >= rules.cancellation_cutoff
+    )
+
+
+@transaction.atomic
+def cancel_appointment(
+    *,
+    appointment: Appointment,
+    by_patient: bool = True,
+    now: datetime | None = None,
+    notify: bool = True,
+) -> Appointment:
+    """Cancel; patients only until the cut-off, the front desk any time. Frees the time."""
+    now = now or timezone.now()
+    appointment = _lock(appointment)
+    if by_patient:
+        _check_changeable_by_patient(appointment, now=now)
+    elif appointment.status == Appointment.Status.CANCELLED:
+        raise ValidationError("This appointment is already cancelled.", code="already_cancelled")
+    appointment.status = Appointment.Status.CANCELLED
+    appointment.cancelled_at = now
+    appointment.sequence += 1
+    appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    logger.info("Appointment %s cancelled", appointment.pk)
+    if notify:
+        emails.send_appointment_email(appointment, kind=emails.CANCELLED)
+    return appointment
+
+
+@transaction.atomic
+def reschedule_appointment(
+    *,
+    appointment: Appointment,
+    starts_at: datetime,
+    therapist: Therapist | None = None,
+    service: Service | None = None,
+    by_patient: bool = True,
+    now: datetime | None = None,
+    notify: bool = True,
+) -> Appointment:
+    """Move to `starts_at` (and optionally another therapist or service) in one atomic step.
+
+    The row is locked first, so a cancel or a second move of the same appointment waits; the new
+    time is checked like a new booking and the exclusion constraint refuses a race with anyone
+    else's booking (`slot_taken`), leaving the appointment where it was.
+    """
+    now = now or timezone.now()
+    appointment = _lock(appointment)
+    if by_patient:
+        _check_changeable_by_patient(appointment, now=now)
+    elif appointment.status == Appointment.Status.CANCELLED:
+        raise ValidationError("This appointment is already cancelled.", code="already_cancelled")
+    therapist = therapist or appointment.therapist
+    service = service or appointment.service
+    _check_slot(
+        service=service,
+        therapist=therapist,
+        starts_at=starts_at,
+        now=now,
+        rules=BookingRules.load(),
+        enforce_booking_window=by_patient,
+        ignore_appointment=appointment,
+    )
+    appointment.therapist = therapist
+    appointment.service = service
+    appointment.starts_at = starts_at
+    appointment.ends_at = starts_at + service.duration
+    appointment.blocked_until = appointment.ends_at + service.buffer
+    appointment.sequence += 1
+    _save_guarded(
+        appointment,
+        update_fields=[
+            "therapist",
+            "service",
+            "starts_at",
+            "ends_at",
+            "blocked_until",
+            "sequence",
+            "updated_at",
+        ],
+    )
+    logger.info("Appointment %s moved", appointment.pk)
+    if notify:
+        emails.send_appointment_email(appointment, kind=emails.RESCHEDULED)
+    return appointment
+
+
+@transaction.atomic
+def mark_attendance(*, appointment: Appointment, attended: bool) -> Appointment:
+    """Record that the patient came (or did not). The time stays held either way."""
+    appointment = _lock(appointment)
+    if appointment.status == Appointment.Status.CANCELLED:
+        raise ValidationError("This appointment is cancelled.", code="already_cancelled")
+    appointment.status = Appointment.Status.ATTENDED if attended else Appointment.Status.NO_SHOW
+    appointment.save(update_fields=["status", "updated_at"])
+    return appointment
+
+
+@transaction.atomic
+def update_appointment(
+    *,
+    appointment: Appointment,
+    therapist: Therapist,
+    service: Service,
+    starts_at: datetime,
+    status: str,
+    reason: str,
+    condition: Condition | None,
+    patient: Patient | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """The front desk's edit form: each change goes through the rule that governs it."""
+    now = now or timezone.now()
+    current = _lock(appointment)
+    if status == Appointment.Status.CANCELLED:
+        if current.status != Appointment.Status.CANCELLED:
+            current = cancel_appointment(appointment=current, by_patient=False, now=now)
+    elif current.status == Appointment.Status.CANCELLED:
+        raise ValidationError(
+            "A cancelled appointment cannot be reopened; book a new one.",
+            code="already_cancelled",
+        )
+    else:
+        if (
+            current.starts_at != starts_at
+            or current.therapist_id != therapist.pk
+            or current.service_id != service.pk
+        ):
+            current = reschedule_appointment(
+                appointment=current,
+                starts_at=starts_at,
+                therapist=therapist,
+                service=service,
+                by_patient=False,
+                now=now,
+            )
+        if status != current.status:
+            if status == Appointment.Status.BOOKED:
+                current.status = status
+                current.save(update_fields=["status", "updated_at"])
+            else:
+                current = mark_attendance(
+                    appointment=current, attended=status == Appointment.Status.ATTENDED
+                )
+    patient = patient or current.patient
+    if (
+        current.reason != reason
+        or current.condition_id != (condition.pk if condition else None)
+        or current.patient_id != patient.pk
+    ):
+        current.reason = reason
+        current.condition = condition
+        current.patient = patient
+        current.save(update_fields=["reason", "condition", "patient", "updated_at"])
+    return current

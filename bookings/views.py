@@ -1,0 +1,636 @@
+"""The patient's booking flow (/book/) and their own appointment page (/appointments/<token>/).
+
+Choices travel in the query string (service, therapist, week, day, start, condition), so the
+browser's back button and every "change" link keep them; the patient's details wait in the session
+until they confirm. Nothing is written before the confirm POST, and that goes through services.
+"""
+
+from datetime import date, datetime, timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from bookings import availability, services
+from bookings.availability import Slot, clinic_zone, clinic_zone_name, local_today
+from bookings.forms import ANY_THERAPIST, BookingChoiceForm, PatientDetailsForm, format_start
+from bookings.models import Appointment, BookingRules, Service, Therapist
+from clinic.ratelimit import rate_limit
+
+SESSION_DETAILS = "bookings_details"
+SESSION_CONFIRMED = "bookings_confirmed_appointment"
+STEPS = ["Service", "Therapist", "Day", "Time", "Your details", "Confirm"]
+
+# Per client address: far more than a patient needs, far fewer than a script filling the diary
+# (or trying tokens) would.
+booking_limit = rate_limit("bookings-submit", limit=30, period=600)
+manage_limit = rate_limit("bookings-manage", limit=60, period=600, methods=("GET", "POST"))
+
+
+def private_page(view):
+    """Pages that carry a manage token: never cached, and the token never leaks as a Referer."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return never_cache(wrapper)
+
+
+def _get_appointment_by_token(token: str) -> Appointment:
+    # A wrong or old token is a plain 404, the same whatever was wrong with it.
+    if not token or len(token) > 64:
+        raise Http404
+    return get_object_or_404(
+        Appointment.objects.select_related("therapist", "service", "patient", "condition"),
+        manage_token=token,
+    )
+
+
+# --- the booking flow ---------------------------------------------------------------------------
+
+
+def _query(choices: dict, **overrides) -> str:
+    """The query string for `choices` with `overrides` (None removes a key)."""
+    values = {**choices, **overrides}
+    params = {}
+    for name in ("service", "therapist", "week", "day", "start", "condition"):
+        value = values.get(name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, Service):
+            value = value.slug
+        elif isinstance(value, Therapist):
+            value = value.pk
+        elif isinstance(value, datetime):
+            value = format_start(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif hasattr(value, "slug"):
+            value = value.slug
+        params[name] = value
+    return "?" + urlencode(params) if params else ""
+
+
+def _url(name: str, choices: dict, **overrides) -> str:
+    return reverse(f"bookings:{name}") + _query(choices, **overrides)
+
+
+def _therapist_for(choices: dict) -> Therapist | None:
+    therapist = choices.get("therapist")
+    return therapist if isinstance(therapist, Therapist) else None
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _time_label(slot: Slot, *, show_zone: bool) -> str:
+    local = slot.local_start()
+    label = local.strftime("%I:%M %p").lstrip("0")
+    # On the days the clocks change, 1:30 AM can happen twice: name the offset (PDT / PST).
+    return f"{label} {local.tzname()}" if show_zone else label
+
+
+def _long_label(slot: Slot) -> str:
+    local = slot.local_start()
+    time_label = _time_label(slot, show_zone=_clock_changes_on(local.date()))
+    return f"{local:%A} {local.day} {local:%B}, {time_label}"
+
+
+def _clock_changes_on(day: date) -> bool:
+    zone = clinic_zone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(day, datetime.max.time(), tzinfo=zone)
+    return start.utcoffset() != end.utcoffset()
+
+
+def _times_for_day(slots: list[Slot], day: date, url_for_slot) -> list[dict]:
+    show_zone = _clock_changes_on(day)
+    groups: dict[str, list[dict]] = {}
+    for slot in availability.distinct_starts(slots):
+        hour = slot.local_start().hour
+        group = "Morning" if hour < 12 else "Afternoon" if hour < 17 else "Evening"
+        groups.setdefault(group, []).append(
+            {"label": _time_label(slot, show_zone=show_zone), "url": url_for_slot(slot)}
+        )
+    return [{"name": name, "times": times} for name, times in groups.items()]
+
+
+def _week_context(
+    *,
+    service: Service,
+    therapist: Therapist | None,
+    week: date | None,
+    now: datetime,
+    rules: BookingRules,
+    url_for_week,
+    url_for_day,
+    ignore_appointment=None,
+) -> dict:
+    """The days of one week with how many free times each has, and links to the next/previous."""
+    today = local_today(now=now)
+    last_day = (now + rules.horizon).astimezone(clinic_zone()).date()
+    if week is None:
+        # Open on the first week that has a free time, not an empty one.
+        upcoming = availability.free_slots(
+            service=service,
+            therapist=therapist,
+            start=today,
+            end=last_day,
+            now=now,
+            rules=rules,
+            ignore_appointment=ignore_appointment,
+        )
+        first = upcoming[0].local_start().date() if upcoming else today
+        week = _week_start(first)
+    week = _week_start(min(max(week, today), last_day))
+    week_end = week + timedelta(days=6)
+    slots = availability.free_slots(
+        service=service,
+        therapist=therapist,
+        start=max(week, today),
+        end=week_end,
+        now=now,
+        rules=rules,
+        ignore_appointment=ignore_appointment,
+    )
+    by_day = availability.slots_by_day(slots)
+    days = []
+    for offset in range(7):
+        day = week + timedelta(days=offset)
+        count = len(availability.distinct_starts(by_day.get(day, [])))
+        days.append({"date": day, "count": count, "url": url_for_day(day) if count else ""})
+    return {
+        "week": week,
+        "week_end": week_end,
+        "days": days,
+        "has_free_days": any(day["count"] for day in days),
+        "previous_week_url": url_for_week(week - timedelta(days=7)) if week > today else "",
+        "next_week_url": url_for_week(week + timedelta(days=7)) if week_end < last_day else "",
+    }
+
+
+def _free_therapists_at(
+    *,
+    service: Service,
+    therapist: Therapist | None,
+    starts_at: datetime,
+    now: datetime,
+    rules: BookingRules,
+) -> list[Therapist]:
+    """The therapists (the chosen one, or any offering the service) free at `starts_at`."""
+    day = starts_at.astimezone(clinic_zone()).date()
+    slots = availability.free_slots(
+        service=service, therapist=therapist, start=day, end=day, now=now, rules=rules
+    )
+    ids = [slot.therapist_id for slot in slots if slot.starts_at == starts_at]
+    if not ids:
+        return []
+    found = Therapist.objects.in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+def _base_context(choices: dict, step: int, errors: list[str]) -> dict:
+    return {
+        "choices": choices,
+        "service": choices.get("service"),
+        "therapist": _therapist_for(choices),
+        "any_therapist": choices.get("therapist") == ANY_THERAPIST,
+        "condition": choices.get("condition"),
+        "steps": STEPS,
+        "step": step,
+        "step_name": STEPS[step - 1],
+        "errors": errors,
+        "zone_name": clinic_zone_name(),
+        "change_service_url": _url(
+            "book", choices, service=None, therapist=None, week=None, day=None, start=None
+        ),
+        "change_therapist_url": _url(
+            "book", choices, therapist=None, week=None, day=None, start=None
+        ),
+    }
+
+
+@require_safe
+def book(request: HttpRequest) -> HttpResponse:
+    """Steps 1-4: service, therapist, day, time. The first missing choice is the step shown."""
+    form = BookingChoiceForm(request.GET)
+    form.is_valid()
+    choices = form.choices()
+    errors = form.messages()
+    now = timezone.now()
+    rules = BookingRules.load()
+    service = choices.get("service")
+    therapist_choice = choices.get("therapist")
+    if service is None:
+        context = _base_context(choices, 1, errors)
+        context["services"] = [
+            {"service": item, "url": _url("book", choices, service=item)}
+            for item in Service.objects.active().filter(therapists__active=True).distinct()
+        ]
+        return render(request, "bookings/book_service.html", context)
+
+    if therapist_choice is None:
+        context = _base_context(choices, 2, errors)
+        context["therapists"] = [
+            {"therapist": item, "url": _url("book", choices, therapist=item)}
+            for item in Therapist.objects.offering(service)
+        ]
+        context["any_url"] = _url("book", choices, therapist=ANY_THERAPIST)
+        return render(request, "bookings/book_therapist.html", context)
+
+    therapist = _therapist_for(choices)
+    day = choices.get("day")
+    if day is None:
+        context = _base_context(choices, 3, errors)
+        context.update(
+            _week_context(
+                service=service,
+                therapist=therapist,
+                week=choices.get("week"),
+                now=now,
+                rules=rules,
+                url_for_week=lambda week: _url("book", choices, week=week, day=None),
+                url_for_day=lambda day: _url("book", choices, week=_week_start(day), day=day),
+            )
+        )
+        return render(request, "bookings/book_day.html", context)
+
+    context = _base_context(choices, 4, errors)
+    slots = availability.free_slots(
+        service=service, therapist=therapist, start=day, end=day, now=now, rules=rules
+    )
+    context["day"] = day
+    context["groups"] = _times_for_day(
+        slots, day, lambda slot: _url("details", choices, start=slot.starts_at)
+    )
+    context["back_url"] = _url("book", choices, week=_week_start(day), day=None)
+    return render(request, "bookings/book_time.html", context)
+
+
+def _complete_choices(request, data) -> tuple[dict, list[str], bool]:
+    form = BookingChoiceForm(data)
+    form.is_valid()
+    choices = form.choices()
+    complete = all(choices.get(name) for name in ("service", "therapist", "start"))
+    return choices, form.messages(), complete
+
+
+def _redirect_to_missing_step(request, choices: dict, errors: list[str]) -> HttpResponse:
+    for error in errors:
+        messages.error(request, error)
+    return redirect(_url("book", choices, start=None))
+
+
+def _unavailable(request, choices, *, message: str, now, rules, step: int, status: int):
+    """The chosen time cannot be had: say why and offer the nearest free times instead."""
+    service = choices["service"]
+    nearest = availability.nearest_free_slots(
+        service=service,
+        therapist=_therapist_for(choices),
+        around=choices["start"],
+        now=now,
+        rules=rules,
+    )
+    target = "review" if request.session.get(SESSION_DETAILS) else "details"
+    context = _base_context(choices, step, [])
+    context.update(
+        {
+            "message": message,
+            "nearest": [
+                {
+                    "label": _long_label(slot),
+                    "url": _url(target, choices, start=slot.starts_at),
+                }
+                for slot in nearest
+            ],
+            "choose_url": _url("book", choices, start=None, day=None),
+        }
+    )
+    return render(request, "bookings/book_unavailable.html", context, status=status)
+
+
+def _slot_context(choices: dict) -> dict:
+    start = choices["start"].astimezone(clinic_zone())
+    service = choices["service"]
+    return {
+        "starts_local": start,
+        "ends_local": start + service.duration,
+        "change_time_url": _url("book", choices, day=start.date(), start=None),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@booking_limit
+def details(request: HttpRequest) -> HttpResponse:
+    """Step 5: name, email, phone and reason, kept in the session until confirmed."""
+    choices, errors, complete = _complete_choices(request, request.GET)
+    if not complete or errors:
+        return _redirect_to_missing_step(request, choices, errors)
+    now = timezone.now()
+    rules = BookingRules.load()
+    free = _free_therapists_at(
+        service=choices["service"],
+        therapist=_therapist_for(choices),
+        starts_at=choices["start"],
+        now=now,
+        rules=rules,
+    )
+    if not free:
+        return _unavailable(
+            request,
+            choices,
+            message="That time is not available any more.",
+            now=now,
+            rules=rules,
+            step=4,
+            status=409,
+        )
+    if request.method == "POST":
+        form = PatientDetailsForm(request.POST)
+        if form.is_valid():
+            request.session[SESSION_DETAILS] = form.cleaned_data
+            return redirect(_url("review", choices))
+    else:
+        initial = dict(request.session.get(SESSION_DETAILS) or {})
+        condition = choices.get("condition")
+        if condition is not None and not initial.get("reason"):
+            initial["reason"] = condition.title
+        form = PatientDetailsForm(initial=initial)
+    context = _base_context(choices, 5, [])
+    context.update(_slot_context(choices))
+    context["form"] = form
+    context["back_url"] = _url(
+        "book", choices, day=choices["start"].astimezone(clinic_zone()).date(), start=None
+    )
+    return render(request, "bookings/book_details.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@booking_limit
+def review(request: HttpRequest) -> HttpResponse:
+    """Step 6: everything on one page and a button that books it (the only write)."""
+    data = request.POST if request.method == "POST" else request.GET
+    choices, errors, complete = _complete_choices(request, data)
+    if not complete or errors:
+        return _redirect_to_missing_step(request, choices, errors)
+    saved = request.session.get(SESSION_DETAILS)
+    details_form = PatientDetailsForm(saved or None)
+    if not saved or not details_form.is_valid():
+        messages.error(request, "Please enter your details.")
+        return redirect(_url("details", choices))
+    now = timezone.now()
+    rules = BookingRules.load()
+    service = choices["service"]
+    therapist = _therapist_for(choices)
+    if request.method == "POST":
+        patient = services.PatientDetails(
+            name=details_form.cleaned_data["name"],
+            email=details_form.cleaned_data["email"],
+            phone=details_form.cleaned_data["phone"],
+        )
+        try:
+            if therapist is not None:
+                appointment = services.book_appointment(
+                    service=service,
+                    therapist=therapist,
+                    starts_at=choices["start"],
+                    patient=patient,
+                    reason=details_form.cleaned_data["reason"],
+                    condition=choices.get("condition"),
+                    now=now,
+                )
+            else:
+                # "No preference": whoever is free at that time, in the order the flow showed.
+                appointment = services.book_first_free(
+                    service=service,
+                    therapists=_free_therapists_at(
+                        service=service,
+                        therapist=None,
+                        starts_at=choices["start"],
+                        now=now,
+                        rules=rules,
+                    ),
+                    starts_at=choices["start"],
+                    patient=patient,
+                    reason=details_form.cleaned_data["reason"],
+                    condition=choices.get("condition"),
+                    now=now,
+                )
+        except ValidationError as error:
+            if error.code == "slot_taken":
+                message = "That time has just been booked. Please choose another time."
+            else:
+                message = " ".join(error.messages)
+            return _unavailable(
+                request, choices, message=message, now=now, rules=rules, step=6, status=409
+            )
+        request.session.pop(SESSION_DETAILS, None)
+        request.session[SESSION_CONFIRMED] = appointment.pk
+        return redirect("bookings:confirmed")
+
+    free = _free_therapists_at(
+        service=service, therapist=therapist, starts_at=choices["start"], now=now, rules=rules
+    )
+    if not free:
+        return _unavailable(
+            request,
+            choices,
+            message="That time is not available any more.",
+            now=now,
+            rules=rules,
+            step=6,
+            status=409,
+        )
+    context = _base_context(choices, 6, [])
+    context.update(_slot_context(choices))
+    context["details"] = details_form.cleaned_data
+    context["change_details_url"] = _url("details", choices)
+    context["hidden"] = {
+        "service": service.slug,
+        "therapist": therapist.pk if therapist else ANY_THERAPIST,
+        "start": format_start(choices["start"]),
+        "condition": choices["condition"].slug if choices.get("condition") else "",
+    }
+    return render(request, "bookings/book_review.html", context)
+
+
+@private_page
+@require_safe
+def confirmed(request: HttpRequest) -> HttpResponse:
+    """After the confirm POST (post/redirect/get): what was booked and where it was sent."""
+    appointment_id = request.session.get(SESSION_CONFIRMED)
+    appointment = (
+        Appointment.objects.select_related("therapist", "service", "patient")
+        .filter(pk=appointment_id)
+        .first()
+        if appointment_id
+        else None
+    )
+    if appointment is None:
+        return redirect("bookings:book")
+    return render(
+        request,
+        "bookings/book_confirmed.html",
+        {
+            "appointment": appointment,
+            "starts_local": appointment.starts_at.astimezone(clinic_zone()),
+            "ends_local": appointment.ends_at.astimezone(clinic_zone()),
+            "zone_name": clinic_zone_name(),
+            "manage_url": reverse("bookings:manage", args=[appointment.manage_token]),
+        },
+    )
+
+
+# --- the patient's own appointment ------------------------------------------------------------
+
+
+def _manage_context(appointment: Appointment, *, now: datetime, rules: BookingRules) -> dict:
+    return {
+        "appointment": appointment,
+        "starts_local": appointment.starts_at.astimezone(clinic_zone()),
+        "ends_local": appointment.ends_at.astimezone(clinic_zone()),
+        "zone_name": clinic_zone_name(),
+        "can_change": services.can_change_online(appointment, now=now, rules=rules),
+        "is_upcoming": appointment.is_active and appointment.starts_at > now,
+        "rules": rules,
+        "manage_url": reverse("bookings:manage", args=[appointment.manage_token]),
+        "cancel_url": reverse("bookings:manage_cancel", args=[appointment.manage_token]),
+        "reschedule_url": reverse("bookings:manage_reschedule", args=[appointment.manage_token]),
+        "book_again_url": reverse("bookings:book")
+        + _query({"service": appointment.service, "therapist": appointment.therapist}),
+    }
+
+
+@private_page
+@require_safe
+@manage_limit
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _get_appointment_by_token(token)
+    context = _manage_context(appointment, now=timezone.now(), rules=BookingRules.load())
+    return render(request, "bookings/manage.html", context)
+
+
+# The manage token in the URL is the credential, not a cookie: a cross-site page cannot know it,
+# so there is nothing for CSRF protection to add. And it cannot work here: under
+# `Referrer-Policy: no-referrer` browsers send `Origin: null` with the form, which Django's CSRF
+# check refuses.
+@csrf_exempt
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+@manage_limit
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks "are you sure?"; the POST from that page cancels."""
+    appointment = _get_appointment_by_token(token)
+    now = timezone.now()
+    rules = BookingRules.load()
+    if request.method != "POST":
+        if not services.can_change_online(appointment, now=now, rules=rules):
+            return redirect("bookings:manage", token=appointment.manage_token)
+        context = _manage_context(appointment, now=now, rules=rules)
+        return render(request, "bookings/manage_cancel.html", context)
+    try:
+        services.cancel_appointment(appointment=appointment, now=now)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "Your appointment is cancelled. We have emailed you a confirmation."
+        )
+    return redirect("bookings:manage", token=appointment.manage_token)
+
+
+@csrf_exempt  # see manage_cancel
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+@manage_limit
+def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    """Pick a new day and time with the same therapist and service, then confirm the move."""
+    appointment = _get_appointment_by_token(token)
+    now = timezone.now()
+    rules = BookingRules.load()
+    if not services.can_change_online(appointment, now=now, rules=rules):
+        messages.error(request, "This appointment can no longer be changed online.")
+        return redirect("bookings:manage", token=token)
+    form = BookingChoiceForm(request.POST if request.method == "POST" else request.GET)
+    form.is_valid()
+    choices = form.choices()
+    errors = form.messages()
+    base = reverse("bookings:manage_reschedule", args=[token])
+    context = _manage_context(appointment, now=now, rules=rules)
+    context["errors"] = errors
+
+    start = choices.get("start")
+    if request.method == "POST":
+        if start is None:
+            context["errors"] = errors or ["Please choose a new time."]
+            return _reschedule_page(request, context, appointment, choices, base, now, rules, 400)
+        try:
+            services.reschedule_appointment(appointment=appointment, starts_at=start, now=now)
+        except ValidationError as error:
+            if error.code == "slot_taken":
+                context["errors"] = ["That time has just been booked. Please choose another time."]
+            else:
+                context["errors"] = error.messages
+            return _reschedule_page(request, context, appointment, choices, base, now, rules, 409)
+        messages.success(request, "Your appointment has moved. We have emailed you the new time.")
+        return redirect("bookings:manage", token=token)
+
+    if start is not None:
+        new_start = start.astimezone(clinic_zone())
+        context.update(
+            {
+                "new_starts_local": new_start,
+                "new_ends_local": new_start + appointment.service.duration,
+                "new_start_value": format_start(start),
+                "back_url": base + _query({}, day=new_start.date()),
+            }
+        )
+        return render(request, "bookings/manage_reschedule_confirm.html", context)
+    return _reschedule_page(request, context, appointment, choices, base, now, rules, 200)
+
+
+def _reschedule_page(request, context, appointment, choices, base, now, rules, status):
+    day = choices.get("day")
+    if day is None:
+        context.update(
+            _week_context(
+                service=appointment.service,
+                therapist=appointment.therapist,
+                week=choices.get("week"),
+                now=now,
+                rules=rules,
+                url_for_week=lambda week: base + _query({}, week=week),
+                url_for_day=lambda day: base + _query({}, day=day),
+                ignore_appointment=appointment,
+            )
+        )
+    else:
+        slots = availability.free_slots(
+            service=appointment.service,
+            therapist=appointment.therapist,
+            start=day,
+            end=day,
+            now=now,
+            rules=rules,
+            ignore_appointment=appointment,
+        )
+        context["day"] = day
+        context["groups"] = _times_for_day(
+            [slot for slot in slots if slot.starts_at != appointment.starts_at],
+            day,
+            lambda slot: base + _query({}, start=slot.starts_at),
+        )
+        context["back_url"] = base + _query({}, week=_week_start(day))
+    return render(request, "bookings/manage_reschedule.html", context, status=status)

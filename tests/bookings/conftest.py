@@ -1,0 +1,87 @@
+"""Small make_* helpers for bookings tests: services, therapists with hours, appointments."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import BookingRules, Service, Therapist, WorkingHours
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def local(year, month, day, hour=0, minute=0, *, fold=0) -> datetime:
+    """An aware datetime on the clinic's wall clock (America/Los_Angeles in tests)."""
+    return datetime(year, month, day, hour, minute, tzinfo=LA, fold=fold)
+
+
+def make_service(slug="follow-up", *, minutes=30, buffer=0, active=True, name=None) -> Service:
+    return Service.objects.create(
+        slug=slug,
+        name=name or slug.replace("-", " ").capitalize(),
+        duration_minutes=minutes,
+        buffer_minutes=buffer,
+        price=Decimal("80.00"),
+        active=active,
+    )
+
+
+def make_therapist(
+    name="Alex Rivera",
+    *,
+    services_offered=(),
+    hours=((time(9), time(12)), (time(13), time(17))),
+    weekdays=range(7),
+    active=True,
+) -> Therapist:
+    therapist = Therapist.objects.create(display_name=name, credentials="DPT", active=active)
+    therapist.services.set(services_offered)
+    WorkingHours.objects.bulk_create(
+        WorkingHours(therapist=therapist, weekday=weekday, start_time=start, end_time=end)
+        for weekday in weekdays
+        for start, end in hours
+    )
+    return therapist
+
+
+def make_appointment(*, therapist, service, starts_at, email="pat@example.com", now=None, **kw):
+    return services.book_appointment(
+        service=service,
+        therapist=therapist,
+        starts_at=starts_at,
+        patient=services.PatientDetails(name="Pat Example", email=email, phone="+1 650 555 0100"),
+        now=now or starts_at - timedelta(days=2),
+        notify=kw.pop("notify", False),
+        **kw,
+    )
+
+
+def next_weekday_after(days: int, weekday: int = 1) -> date:
+    """A clinic-zone date at least `days` days from today that falls on `weekday` (Mon=0)."""
+    day = timezone.now().astimezone(LA).date() + timedelta(days=days)
+    while day.weekday() != weekday:
+        day += timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def rules(db):
+    return BookingRules.load()
+
+
+@pytest.fixture
+def follow_up(db):
+    return make_service("follow-up", minutes=30, buffer=0)
+
+
+@pytest.fixture
+def massage(db):
+    return make_service("sports-massage", minutes=45, buffer=15, name="Sports massage")
+
+
+@pytest.fixture
+def alex(follow_up, massage):
+    return make_therapist("Alex Rivera", services_offered=[follow_up, massage])

@@ -1,0 +1,220 @@
+"""Real threads, each with its own database connection, racing for the same therapist's time.
+
+Transactional tests: every thread commits for real, so the exclusion constraint and the unique
+email index are what decide, exactly as between two gunicorn workers.
+"""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from bookings import services
+from bookings.models import Appointment, Patient
+from tests.bookings.conftest import local
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOW = local(2027, 1, 1, 12)
+TEN = local(2027, 1, 4, 10)  # a Monday
+THREADS = 16
+
+
+def run_at_once(jobs):
+    """Run each job in its own thread, all released together; returns each one's outcome."""
+    barrier = threading.Barrier(len(jobs))
+    outcomes = [None] * len(jobs)
+
+    def worker(index, job):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = ("ok", job())
+        except ValidationError as error:
+            outcomes[index] = ("refused", error.code)
+        except Exception as error:  # noqa: BLE001 - a crash is an outcome the test must see
+            outcomes[index] = ("crashed", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def booking_job(therapist, service, starts_at, email):
+    def job():
+        return services.book_appointment(
+            service=service,
+            therapist=therapist,
+            starts_at=starts_at,
+            patient=services.PatientDetails(name="Racer", email=email, phone="650 555 0100"),
+            now=NOW,
+            notify=False,
+        ).pk
+
+    return job
+
+
+def test_sixteen_patients_booking_the_same_slot_get_exactly_one_appointment(alex, follow_up):
+    outcomes = run_at_once(
+        [booking_job(alex, follow_up, TEN, f"racer{i}@example.com") for i in range(THREADS)]
+    )
+    assert [kind for kind, _ in outcomes].count("ok") == 1
+    assert sorted(outcomes)[1:] == [("refused", "slot_taken")] * (THREADS - 1)
+    assert Appointment.objects.count() == 1
+    # The losers' patient rows rolled back with their bookings.
+    assert Patient.objects.count() == 1
+
+
+def test_when_every_python_check_passes_the_database_still_lets_only_one_in(
+    alex, follow_up, monkeypatch
+):
+    # Worst case: all sixteen read "free" before anyone commits; the exclusion constraint decides.
+    monkeypatch.setattr(services.availability, "slot_is_free", lambda **kwargs: True)
+    monkeypatch.setattr(services, "_overlaps_active_appointment", lambda **kwargs: False)
+    outcomes = run_at_once(
+        [booking_job(alex, follow_up, TEN, f"racer{i}@example.com") for i in range(THREADS)]
+    )
+    assert [kind for kind, _ in outcomes].count("ok") == 1
+    assert sorted(outcomes)[1:] == [("refused", "slot_taken")] * (THREADS - 1)
+    assert Appointment.objects.count() == 1
+
+
+def test_overlapping_but_different_times_still_give_one_appointment(alex, massage):
+    # A massage holds 60 minutes (45 + 15 buffer): starts 15 minutes apart all overlap.
+    starts = [TEN + timedelta(minutes=15 * (i % 4)) for i in range(THREADS)]
+    outcomes = run_at_once(
+        [
+            booking_job(alex, massage, start, f"racer{i}@example.com")
+            for i, start in enumerate(starts)
+        ]
+    )
+    assert [kind for kind, _ in outcomes].count("ok") == 1
+    assert {outcome for outcome in outcomes if outcome[0] != "ok"} == {("refused", "slot_taken")}
+    assert Appointment.objects.count() == 1
+
+
+def test_first_bookings_by_the_same_new_email_at_once_all_succeed_with_one_patient(alex, follow_up):
+    # Different, free times; the same new patient typing in several tabs at once.
+    starts = [TEN + timedelta(minutes=30 * i) for i in range(4)] + [
+        local(2027, 1, 4, 13) + timedelta(minutes=30 * i) for i in range(8)
+    ]
+    outcomes = run_at_once(
+        [
+            booking_job(
+                alex,
+                follow_up,
+                start,
+                "New.Patient@Example.com" if i % 2 else "new.patient@example.com",
+            )
+            for i, start in enumerate(starts)
+        ]
+    )
+    assert [kind for kind, _ in outcomes] == ["ok"] * len(starts), outcomes
+    assert Patient.objects.count() == 1
+    assert Appointment.objects.count() == len(starts)
+
+
+def test_a_reschedule_racing_a_new_booking_for_the_same_time_leaves_one_holder(alex, follow_up):
+    for round_ in range(5):
+        target = local(2027, 1, 4, 14) + timedelta(days=round_)
+        appointment = services.book_appointment(
+            service=follow_up,
+            therapist=alex,
+            starts_at=TEN + timedelta(days=round_),
+            patient=services.PatientDetails(
+                name="Mover", email="mover@example.com", phone="6505550100"
+            ),
+            now=NOW,
+            notify=False,
+        )
+
+        def move(appointment=appointment, target=target):
+            return services.reschedule_appointment(
+                appointment=appointment, starts_at=target, now=NOW, notify=False
+            ).pk
+
+        outcomes = run_at_once([move, booking_job(alex, follow_up, target, "new@example.com")])
+        kinds = [kind for kind, _ in outcomes]
+        assert sorted(kinds) == ["ok", "refused"], outcomes
+        assert ("refused", "slot_taken") in outcomes
+        holders = Appointment.objects.active().filter(starts_at=target)
+        assert holders.count() == 1
+        appointment.refresh_from_db()
+        if kinds[0] == "ok":
+            assert appointment.starts_at == target and appointment.sequence == 1
+        else:
+            # The move lost: the appointment stays at its old time, unchanged.
+            assert appointment.starts_at == TEN + timedelta(days=round_)
+            assert appointment.sequence == 0
+
+
+def test_two_moves_of_the_same_appointment_at_once_are_serialised(alex, follow_up):
+    appointment = services.book_appointment(
+        service=follow_up,
+        therapist=alex,
+        starts_at=TEN,
+        patient=services.PatientDetails(
+            name="Mover", email="mover@example.com", phone="6505550100"
+        ),
+        now=NOW,
+        notify=False,
+    )
+    targets = [local(2027, 1, 4, 14), local(2027, 1, 4, 15)]
+    outcomes = run_at_once(
+        [
+            lambda target=target: (
+                services.reschedule_appointment(
+                    appointment=appointment, starts_at=target, now=NOW, notify=False
+                ).pk
+            )
+            for target in targets
+        ]
+    )
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"]
+    appointment.refresh_from_db()
+    assert appointment.sequence == 2  # each move saw the other's committed row (row lock)
+    assert appointment.starts_at in targets
+
+
+def test_two_moves_swapping_times_never_crash_or_overlap(alex, follow_up, monkeypatch):
+    # With the Python checks out of the way, each move targets the other's old row: depending on
+    # timing one waits on the other, or both wait (PostgreSQL aborts one as a deadlock). Either way
+    # the losers see slot_taken, never an error page, and no two active appointments overlap.
+    monkeypatch.setattr(services.availability, "slot_is_free", lambda **kwargs: True)
+    monkeypatch.setattr(services, "_overlaps_active_appointment", lambda **kwargs: False)
+    patient = services.PatientDetails(name="Swap", email="swap@example.com", phone="6505550100")
+    first, second = (
+        services.book_appointment(
+            service=follow_up,
+            therapist=alex,
+            starts_at=start,
+            patient=patient,
+            now=NOW,
+            notify=False,
+        )
+        for start in (TEN, TEN + timedelta(hours=1))
+    )
+    outcomes = run_at_once(
+        [
+            lambda: (
+                services.reschedule_appointment(
+                    appointment=first, starts_at=TEN + timedelta(hours=1), now=NOW, notify=False
+                ).pk
+            ),
+            lambda: (
+                services.reschedule_appointment(
+                    appointment=second, starts_at=TEN, now=NOW, notify=False
+                ).pk
+            ),
+        ]
+    )
+    assert all(kind != "crashed" for kind, _ in outcomes), outcomes
+    assert ("refused", "slot_taken") in outcomes
+    times = list(Appointment.objects.active().values_list("starts_at", flat=True))
+    assert len(times) == len(set(times)) == 2

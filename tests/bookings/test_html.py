@@ -1,0 +1,88 @@
+"""Every page of the booking flow and the manage pages is valid HTML (the Nu HTML Checker)."""
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bookings.forms import format_start
+from tests.bookings.conftest import LA, make_appointment, next_weekday_after
+
+pytestmark = pytest.mark.django_db
+
+VNU = Path(__file__).resolve().parents[2] / "var/tools/node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+@pytest.fixture
+def vnu():
+    if not VNU.exists() or shutil.which("java") is None:
+        if os.environ.get("CLINIC_REQUIRE_BROWSER"):
+            pytest.fail(f"the Nu HTML Checker is missing at {VNU}")
+        pytest.skip("vnu-jar not installed: npm install --prefix var/tools vnu-jar")
+    return VNU
+
+
+def test_booking_and_manage_pages_are_valid_html(client, alex, follow_up, vnu, tmp_path):
+    day = next_weekday_after(5, weekday=1)
+    start = datetime.combine(day, time(10), tzinfo=LA)
+    query = f"service=follow-up&therapist={alex.pk}"
+    choice = f"{query}&start={format_start(start)}"
+    details = {"name": "Pat", "email": "not-an-email", "phone": ""}
+    pages = {}
+    pages["service"] = client.get("/book/")
+    pages["therapist"] = client.get("/book/?service=follow-up")
+    pages["day"] = client.get(f"/book/?{query}")
+    pages["time"] = client.get(f"/book/?{query}&day={day}")
+    pages["details-errors"] = client.post(f"/book/details/?{choice}", details)
+    client.post(
+        f"/book/details/?{choice}", {**details, "email": "p@example.com", "phone": "6505550100"}
+    )
+    pages["review"] = client.get(f"/book/review/?{choice}")
+    make_appointment(therapist=alex, service=follow_up, starts_at=start + timedelta(hours=1))
+    taken = format_start(start + timedelta(hours=1))
+    pages["just-booked"] = client.post(
+        "/book/review/", {"service": "follow-up", "therapist": alex.pk, "start": taken}
+    )
+    client.post(
+        "/book/review/",
+        {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
+    )
+    pages["confirmed"] = client.get("/book/confirmed/")
+    appointment = make_appointment(
+        therapist=alex,
+        service=follow_up,
+        starts_at=start + timedelta(hours=4),
+        email="m@example.com",
+    )
+    manage = f"/appointments/{appointment.manage_token}/"
+    pages["manage"] = client.get(manage)
+    pages["reschedule-week"] = client.get(manage + "reschedule/")
+    pages["reschedule-times"] = client.get(manage + f"reschedule/?day={day}")
+    later = format_start(start + timedelta(hours=5))
+    pages["reschedule-confirm"] = client.get(manage + f"reschedule/?start={later}")
+    pages["cancel-confirm"] = client.get(manage + "cancel/")
+    client.post(manage + "cancel/")
+    pages["cancelled"] = client.get(manage)
+
+    files = {}
+    for name, response in pages.items():
+        assert response.status_code in {200, 409}, name
+        document = tmp_path / f"{name}.html"
+        document.write_bytes(response.content)
+        files[document.as_uri()] = name
+    result = subprocess.run(
+        ["java", "-jar", str(vnu), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    errors = [
+        f"{files.get(message.get('url'), message.get('url'))} line {message.get('lastLine')}: "
+        f"{message['message']}"
+        for message in json.loads(result.stderr)["messages"]
+    ]
+    assert errors == []

@@ -1,0 +1,322 @@
+"""The patient's booking flow at /book/, step by step, through the Django test client."""
+
+from datetime import datetime, time, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.utils import timezone
+
+from bookings.forms import format_start
+from bookings.models import Appointment, Patient
+from bookings.views import SESSION_DETAILS
+from conditions.models import Condition
+from tests.bookings.conftest import LA, make_appointment, make_therapist, next_weekday_after
+
+pytestmark = pytest.mark.django_db
+
+DETAILS = {
+    "name": "Pat Example",
+    "email": "pat@example.com",
+    "phone": "+1 650 555 0100",
+    "reason": "Cramp in the calf at night",
+}
+
+
+@pytest.fixture
+def day():
+    return next_weekday_after(5, weekday=1)  # a Tuesday, well past notice and cut-off
+
+
+@pytest.fixture
+def start(day):
+    return datetime.combine(day, time(10), tzinfo=LA)
+
+
+def flow(service, therapist, start=None, **extra):
+    params = {
+        "service": service.slug,
+        "therapist": therapist if isinstance(therapist, str) else therapist.pk,
+    }
+    if start is not None:
+        params["start"] = format_start(start)
+    params.update(extra)
+    return "?" + "&".join(f"{key}={value}" for key, value in params.items())
+
+
+def page(response):
+    return response.content.decode()
+
+
+def test_step_one_lists_the_services_that_can_be_booked(client, alex, follow_up, massage):
+    response = client.get("/book/")
+    assert response.status_code == 200
+    body = page(response)
+    assert "Choose a service" in body
+    assert 'href="/book/?service=follow-up"' in body
+    assert 'href="/book/?service=sports-massage"' in body
+
+
+def test_step_two_offers_each_therapist_and_no_preference(client, alex, follow_up, massage):
+    make_therapist("Jordan Lee", services_offered=[massage])
+    body = page(client.get("/book/?service=follow-up"))
+    assert "Choose a therapist" in body
+    assert "Alex Rivera, DPT" in body and "Jordan Lee" not in body
+    assert f"therapist={alex.pk}" in body and "therapist=any" in body
+
+
+def test_step_three_shows_a_week_of_days_with_free_times(client, alex, follow_up, day):
+    week = day - timedelta(days=day.weekday())
+    body = page(client.get(f"/book/?service=follow-up&therapist={alex.pk}&week={week}"))
+    assert "Choose a day" in body
+    assert f"day={day.isoformat()}" in body
+    assert "26 times" in body  # 11 before lunch + 15 after
+    assert "Next week" in body and "Previous week" in body
+
+
+def test_step_four_lists_times_in_the_clinic_zone_and_says_so(client, alex, follow_up, day, start):
+    body = page(client.get(f"/book/?service=follow-up&therapist={alex.pk}&day={day}"))
+    assert "Times are Pacific time." in body
+    assert ">10:00 AM<" in body and ">12:00 PM<" not in body
+    assert f"start={format_start(start)}" in body
+    assert "/book/details/?" in body
+
+
+def test_no_preference_shows_every_therapists_times(client, alex, follow_up, day):
+    make_therapist("Sam Okafor", services_offered=[follow_up], hours=[(time(18), time(19))])
+    body = page(client.get(f"/book/?service=follow-up&therapist=any&day={day}"))
+    assert ">9:00 AM<" in body and ">6:00 PM<" in body
+
+
+def test_the_whole_flow_books_once_and_redirects_to_the_confirmation(
+    client, alex, follow_up, start, mailoutbox, django_capture_on_commit_callbacks
+):
+    details_url = "/book/details/" + flow(follow_up, alex, start)
+    assert client.get(details_url).status_code == 200
+    response = client.post(details_url, DETAILS)
+    assert response.status_code == 302
+    assert response["Location"] == "/book/review/" + flow(follow_up, alex, start)
+    review = client.get(response["Location"])
+    assert "Pat Example" in page(review) and "Confirm booking" in page(review)
+    assert Appointment.objects.count() == 0  # nothing written before the confirm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/book/review/",
+            {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
+        )
+    assert response.status_code == 302 and response["Location"] == "/book/confirmed/"
+    appointment = Appointment.objects.get()
+    assert appointment.starts_at == start and appointment.therapist == alex
+    assert appointment.patient.email == "pat@example.com"
+    assert appointment.reason == DETAILS["reason"]
+    assert len(mailoutbox) == 1
+
+    confirmed = client.get("/book/confirmed/")
+    body = page(confirmed)
+    assert "Your appointment is booked" in body
+    assert f"/appointments/{appointment.manage_token}/" in body
+    assert "Pacific time" in body
+    assert confirmed["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in confirmed["Cache-Control"]
+    # Submitting the confirm again (a double click) does not book twice.
+    client.post(
+        "/book/review/",
+        {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
+    )
+    assert Appointment.objects.count() == 1
+
+
+def test_no_preference_books_a_free_therapist(client, alex, follow_up, start):
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    make_appointment(therapist=alex, service=follow_up, starts_at=start, email="a@example.com")
+    client.post("/book/details/" + flow(follow_up, "any", start), DETAILS)
+    response = client.post(
+        "/book/review/", {"service": "follow-up", "therapist": "any", "start": format_start(start)}
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.get(patient__email="pat@example.com").therapist == sam
+
+
+def test_going_back_keeps_the_choices_and_the_details(client, alex, follow_up, start):
+    details_url = "/book/details/" + flow(follow_up, alex, start, condition="")
+    client.post(details_url, DETAILS)
+    body = page(client.get(details_url))
+    assert 'value="Pat Example"' in body and 'value="pat@example.com"' in body
+    assert "Cramp in the calf at night" in body
+    # Every "change" link carries what was already chosen.
+    review = page(client.get("/book/review/" + flow(follow_up, alex, start)))
+    assert f"/book/?service=follow-up&amp;therapist={alex.pk}&amp;day=" in review
+    assert "/book/?service=follow-up&amp;therapist=any" not in review
+    assert f'href="/book/details/?service=follow-up&amp;therapist={alex.pk}' in review
+
+
+def test_a_condition_pre_fills_the_reason_and_is_linked(client, alex, follow_up, start):
+    condition = Condition.objects.create(
+        title="Calf cramps", slug="calf-cramps", status=Condition.Status.PUBLISHED
+    )
+    body = page(client.get("/book/?condition=calf-cramps"))
+    assert "Calf cramps" in body and "service=follow-up&amp;condition=calf-cramps" in body
+    details_url = "/book/details/" + flow(follow_up, alex, start, condition="calf-cramps")
+    assert "\nCalf cramps</textarea>" in page(client.get(details_url))
+    client.post(details_url, {**DETAILS, "reason": "Calf cramps"})
+    client.post(
+        "/book/review/",
+        {
+            "service": "follow-up",
+            "therapist": alex.pk,
+            "start": format_start(start),
+            "condition": "calf-cramps",
+        },
+    )
+    appointment = Appointment.objects.get()
+    assert appointment.condition == condition and appointment.reason == "Calf cramps"
+
+
+def test_the_time_just_booked_by_someone_else_shows_the_nearest_free_times(
+    client, alex, follow_up, start
+):
+    client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    make_appointment(therapist=alex, service=follow_up, starts_at=start, email="quick@example.com")
+    response = client.post(
+        "/book/review/",
+        {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
+    )
+    assert response.status_code == 409
+    body = page(response)
+    assert "That time has just been booked" in body
+    assert "The nearest free times" in body
+    later = start + timedelta(minutes=30)
+    assert (
+        f"/book/review/?service=follow-up&amp;therapist={alex.pk}&amp;start={format_start(later)}"
+        in body
+    )
+    assert Appointment.objects.count() == 1
+    assert not Patient.objects.filter(email="pat@example.com").exists()
+    assert client.session[SESSION_DETAILS]["name"] == "Pat Example"  # details kept
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "not-an-email", "Enter a valid email address."),
+        ("phone", "", "This field is required."),
+        ("phone", "call me", "Please enter a phone number"),
+        ("name", "   ", "This field is required."),
+    ],
+)
+def test_invalid_details_are_a_message_and_write_nothing(
+    client, alex, follow_up, start, field, value, message
+):
+    response = client.post(
+        "/book/details/" + flow(follow_up, alex, start), {**DETAILS, field: value}
+    )
+    assert response.status_code == 200
+    assert message in page(response)
+    assert SESSION_DETAILS not in client.session
+    assert Appointment.objects.count() == 0 and Patient.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?service=no-such-service", "We could not find that service"),
+        ("?service=follow-up&therapist=abc", "We could not find that therapist"),
+        ("?service=follow-up&therapist=999999", "We could not find that therapist"),
+        ("?service=follow-up&therapist=1&day=2027-02-30", "Enter a valid date."),
+        ("?condition=no-such-condition", "We could not find that condition"),
+        ("?service=%3Cscript%3E", "Enter a valid"),
+    ],
+)
+def test_bad_choices_in_the_query_string_are_a_message(client, alex, follow_up, query, message):
+    response = client.get("/book/" + query)
+    assert response.status_code == 200
+    assert message in page(response)
+
+
+def test_a_therapist_who_does_not_offer_the_service_is_a_message(client, alex, follow_up, massage):
+    jordan = make_therapist("Jordan Lee", services_offered=[massage])
+    response = client.get(f"/book/?service=follow-up&therapist={jordan.pk}")
+    assert "does not offer that service" in page(response)
+    assert "Choose a therapist" in page(response)
+
+
+def confirm(client, **fields):
+    return client.post("/book/review/", fields)
+
+
+def test_tampered_confirm_fields_write_nothing(client, alex, follow_up, massage, start):
+    jordan = make_therapist("Jordan Lee", services_offered=[massage])
+    client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    good = {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)}
+    cases = [
+        {**good, "start": "not-a-time"},
+        {**good, "start": "20270101T1007Z"},  # in the past and off the grid
+        {**good, "therapist": "1 OR 1=1"},
+        {**good, "therapist": jordan.pk},  # does not offer this service
+        {**good, "service": "no-such-service"},
+        {**good, "start": format_start(start + timedelta(minutes=5))},  # off the grid
+        {**good, "start": format_start(start.replace(hour=12, minute=15))},  # lunch
+        {**good, "start": format_start(timezone.now() - timedelta(days=1))},
+        {**good, "start": format_start(timezone.now() + timedelta(minutes=30))},  # too soon
+        {**good, "start": format_start(timezone.now() + timedelta(days=200))},  # past horizon
+        {key: value for key, value in good.items() if key != "start"},
+    ]
+    for fields in cases:
+        response = confirm(client, **fields)
+        assert response.status_code in {302, 409}, fields
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/book/confirmed/"), fields
+    assert Appointment.objects.count() == 0
+    assert Patient.objects.count() == 0
+
+
+def test_a_past_start_in_the_details_link_offers_other_times(client, alex, follow_up):
+    past = timezone.now().astimezone(LA).replace(hour=10, minute=0, second=0, microsecond=0)
+    response = client.get("/book/details/" + flow(follow_up, alex, past - timedelta(days=1)))
+    assert response.status_code == 409
+    assert "That time is not available any more." in page(response)
+
+
+def test_review_without_details_sends_the_patient_back_to_the_form(client, alex, follow_up, start):
+    response = client.get("/book/review/" + flow(follow_up, alex, start))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/book/details/?")
+    assert parse_qs(urlparse(response["Location"]).query)["therapist"] == [str(alex.pk)]
+
+
+def test_confirmed_without_a_booking_goes_back_to_the_start(client, db):
+    response = client.get("/book/confirmed/")
+    assert response.status_code == 302 and response["Location"] == "/book/"
+
+
+def test_flow_pages_have_no_inline_scripts_or_styles(client, alex, follow_up, start, day):
+    client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    for url in [
+        "/book/",
+        "/book/?service=follow-up",
+        f"/book/?service=follow-up&therapist={alex.pk}",
+        f"/book/?service=follow-up&therapist={alex.pk}&day={day}",
+        "/book/details/" + flow(follow_up, alex, start),
+        "/book/review/" + flow(follow_up, alex, start),
+    ]:
+        body = page(client.get(url))
+        assert "style=" not in body, url
+        assert "<script>" not in body and "<script " not in body.replace("<script src=", ""), url
+
+
+def test_on_the_fall_back_day_the_repeated_hour_is_labelled_with_its_offset(
+    client, follow_up, rules
+):
+    rules.horizon_days = 730
+    rules.save()
+    night = make_therapist(
+        "Night Owl", services_offered=[follow_up], hours=[(time(0), time(3))], weekdays=[6]
+    )
+    body = page(client.get(f"/book/?service=follow-up&therapist={night.pk}&day=2027-11-07"))
+    assert ">1:00 AM PDT<" in body and ">1:00 AM PST<" in body
+    assert ">2:30 AM PST<" in body
+    spring = page(client.get(f"/book/?service=follow-up&therapist={night.pk}&day=2027-03-14"))
+    # Wall clock 00:00-03:00 is two real hours: the last 30 minutes start at 01:30 PST.
+    assert ">1:30 AM PST<" in spring and ">1:45 AM PST<" not in spring
+    assert ">12:00 AM PST<" in spring
+    assert ">2:00 AM" not in spring and ">2:15 AM" not in spring
