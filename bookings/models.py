@@ -209,6 +209,14 @@ class TimeOff(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -293,6 +301,8 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by the one run of send_reminders that claims the appointment; never sent twice.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -338,3 +348,40 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+class AppointmentEvent(models.Model):
+    """Who did what to an appointment, and when: the history staff read on the appointment.
+
+    Written by bookings/services.py alongside each change, in the same transaction.
+    """
+
+    class Action(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        MOVED = "moved", "Moved"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDED = "attended", "Marked attended"
+        NO_SHOW = "no_show", "Marked no-show"
+        ATTENDANCE_UNDONE = "attendance_undone", "Attendance undone"
+        EDITED = "edited", "Edited"
+        REMINDER_SENT = "reminder_sent", "Reminder sent"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
+    # Empty when the patient acted through their link, or the system did (reminders).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=20, choices=Action)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        who = self.actor.get_username() if self.actor_id else "patient or system"
+        return f"{self.get_action_display()} by {who} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,4 @@
+"""Calendar feeds under /schedule/: the .ics feed and the page to subscribe or regenerate it."""
+
+app_name = "feeds"
+urlpatterns = []
