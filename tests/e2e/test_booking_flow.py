@@ -1,9 +1,12 @@
 """The whole booking flow in headless Chromium at phone width, then cancelling from the email."""
 
 import re
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from icalendar import Calendar
 
 from bookings.models import Appointment
@@ -17,9 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def clinic_setup(settings, live_server):
     settings.SITE_URL = live_server.url
-    condition = Condition.objects.create(
-        title="Calf cramps", slug="calf-cramps", status=Condition.Status.PUBLISHED
-    )
+    seed = Path(__file__).resolve().parents[1] / "conditions" / "data" / "calf-cramps.txt"
+    call_command("import_condition", str(seed), "--publish", stdout=StringIO())
+    condition = Condition.objects.get(slug="calf-cramps")
     follow_up = make_service("follow-up", minutes=30, name="Follow-up")
     make_service("sports-massage", minutes=45, buffer=15, name="Sports massage")
     therapist = make_therapist("Demo: Alex Rivera", services_offered=[follow_up])
@@ -32,13 +35,15 @@ def check(page, name):
     assert page.console_errors == [], name
 
 
-def test_a_patient_books_from_a_condition_on_a_phone_and_cancels_from_the_email(
+def test_a_patient_books_from_a_condition_page_on_a_phone_and_cancels_from_the_email(
     open_page, clinic_setup
 ):
     condition, therapist = clinic_setup
-    page = open_page("/book/?condition=calf-cramps", width=360, height=800)
+    page = open_page("/conditions/calf-cramps/", width=360, height=800)
+    check(page, "0-condition")
+    page.get_by_role("link", name="Book an appointment about Calf Cramps").click()
     assert page.locator("h1").inner_text() == "Book an appointment"
-    assert "Calf cramps" in page.locator("main").inner_text()
+    assert "Calf Cramps" in page.locator("main").inner_text()
     check(page, "1-service")
 
     page.get_by_role("link", name="Choose Follow-up").click()
@@ -59,7 +64,7 @@ def test_a_patient_books_from_a_condition_on_a_phone_and_cancels_from_the_email(
     page.locator(".booking-times a").first.click()
 
     assert page.get_by_label("What would you like help with? (optional)").input_value() == (
-        "Calf cramps"
+        "Calf Cramps"
     )
     page.get_by_label("Your full name").fill("Pat Example")
     page.get_by_label("Email").fill("not-an-email")
