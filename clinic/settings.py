@@ -178,7 +178,7 @@ CLINIC_TIME_ZONE = env_time_zone("CLINIC_TIME_ZONE", "America/Los_Angeles")
 TIME_ZONE = CLINIC_TIME_ZONE
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -269,3 +269,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- reminders ---
+# `manage.py send_reminders` emails each patient this many hours before their appointment.
+REMINDER_LEAD_TIME_HOURS = env_int("REMINDER_LEAD_TIME_HOURS", 24, minimum=1)
