@@ -34,7 +34,9 @@ lint: install
 	$(BIN)/ruff format --check .
 
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	@for script in bench/bench_*.py bench/resilience_*.py bench/http_load.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
 
 # The embedded PostgreSQL keeps running between commands so several processes can share it.
 db-stop:

@@ -1,14 +1,18 @@
-"""HTTP throughput and latency of the site's pages: gunicorn (DEBUG off) on loopback, driven by wrk.
+"""HTTP throughput and latency of the site's pages: gunicorn (DEBUG off) on loopback.
 
-Run with `make bench` (which loads the demo data first) or
-`DEBUG=true .venv/bin/python bench/http_load.py [--duration 10] [--connections 16]`.
+Run with `make bench`, or `DEBUG=true .venv/bin/python bench/http_load.py [--duration 10]`.
 
-Prints, for each page, requests per second, p50 and p99 latency and the ratio to the minimal view
-(`/livez`: no database, no template, the framework's ceiling on this machine). Traffic goes only to
-127.0.0.1, and every wrk run stops by itself after --duration seconds.
+It creates a throwaway database on the project's PostgreSQL (embedded or DATABASE_URL), migrates
+it and loads the demo content, serves it with gunicorn, and measures:
+- with wrk, each page's requests per second, p50 and p99 latency, and its ratio to the minimal
+  view (`/livez`: no database, no template; the framework's ceiling on this machine);
+- with locust, patients completing the booking flow, 50 at once: the confirming POST's rate and
+  latency ("time just taken" answers count as correct outcomes).
+Traffic goes only to 127.0.0.1, every run stops by itself, and the database is dropped at the end.
 """
 
 import argparse
+import csv
 import os
 import re
 import secrets
@@ -16,12 +20,24 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+
+def next_weekday(after_days: int = 2) -> date:
+    day = date.today() + timedelta(days=after_days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
 
 PAGES = [
     ("minimal view (/livez)", "/livez"),
@@ -29,7 +45,7 @@ PAGES = [
     ("condition page", "/conditions/calf-cramps/"),
     ("A-Z index", "/conditions/"),
     ("search", "/search/?q=cramp"),
-    ("booking: first step", "/book/"),
+    ("booking: slot page", f"/book/?service=follow-up&therapist=any&day={next_weekday()}"),
 ]
 
 
@@ -39,18 +55,62 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def production_environment() -> dict:
+def throwaway_database() -> tuple[str, callable]:
+    """A new database on the project's server; returns its URL and a function that drops it."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    import django
+
+    django.setup()
+    import psycopg2
+    from django.conf import settings
+
+    server = settings.DATABASES["default"]
+    name = f"bench_http_{os.getpid()}"
+    connect = {
+        "host": server["HOST"],
+        "port": server["PORT"] or 5432,
+        "user": server["USER"],
+        "password": server.get("PASSWORD") or None,
+    }
+    admin = psycopg2.connect(dbname="postgres", **connect)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    auth = quote(connect["user"], safe="")
+    if connect["password"]:
+        auth += ":" + quote(connect["password"], safe="")
+    url = f"postgres://{auth}@{quote(str(connect['host']), safe='')}:{connect['port']}/{name}"
+
+    def drop():
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+    return url, drop
+
+
+def production_environment(database_url: str, static_root: str) -> dict:
     env = dict(os.environ)
     env.update(
+        DATABASE_URL=database_url,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="false",
-        RATELIMIT_DISABLED="true",  # the benchmark is one client hammering on purpose
+        # Plain HTTP on loopback: the client must get its session and CSRF cookies back.
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        STATIC_ROOT=static_root,
+        RATELIMIT_DISABLED="true",  # one client hammering on purpose
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         LOG_LEVEL="WARNING",
     )
     return env
+
+
+def manage(*args, env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
 def wait_until_up(url: str, seconds: float = 30) -> None:
@@ -87,49 +147,114 @@ def run_wrk(url: str, *, duration: int, connections: int) -> dict:
     }
 
 
+def run_locust(base: str, *, users: int, duration: int, folder: Path) -> dict:
+    prefix = folder / "locust"
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locust_booking.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{duration}s",
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        check=False,  # locust exits 1 when any request failed; the figures say so
+        capture_output=True,
+        timeout=duration + 60,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    row = rows.get("booking submission")
+    if row is None:
+        raise SystemExit("locust made no booking submission; see bench/locust_booking.py")
+    return {
+        "rps": float(row["Requests/s"]),
+        "p50": float(row["50%"]),
+        "p99": float(row["99%"]),
+        "errors": int(row["Failure Count"]),
+        "count": int(row["Request Count"]),
+    }
+
+
+def print_row(label, result, ceiling):
+    ratio = f"{result['rps'] / ceiling:>7.0%}" if ceiling else f"{'':>7}"
+    print(
+        f"{label:<30} {result['rps']:>9.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
+        f"{ratio} {result['errors']:>7}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per page (default 10)")
-    parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections per page")
+    parser.add_argument("--users", type=int, default=50, help="concurrent patients booking")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     args = parser.parse_args()
+    for tool in ("wrk", "locust"):
+        if shutil.which(tool) is None and not (BIN / tool).exists():
+            hint = (
+                "apt-get install wrk" if tool == "wrk" else "pip install -r requirements-bench.txt"
+            )
+            raise SystemExit(f"{tool} is not installed: {hint}")
 
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: apt-get install wrk")
-
-    env = production_environment()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "clinic.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers)],
-        cwd=ROOT,
-        env=env,
-    )
+    database_url, drop_database = throwaway_database()
+    folder = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
+    env = production_environment(database_url, str(folder / "static"))
+    server = None
     try:
+        manage("migrate", "-v0", env=env)
+        manage("load_demo", "--allow-production", env={**env, "LOG_LEVEL": "ERROR"})
+        manage("collectstatic", "--noinput", "-v0", env=env)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "clinic.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         wait_until_up(base + "/livez")
         print(
-            f"gunicorn {args.workers} workers, wrk 2 threads x {args.connections} connections, "
-            f"{args.duration} s per page, {os.cpu_count()} cores"
+            f"\ngunicorn {args.workers} sync workers, DEBUG off, {os.cpu_count()} cores; "
+            f"wrk 2 threads x {args.connections} connections, {args.duration} s a page"
         )
-        print(f"{'page':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs min':>7} {'errors':>7}")
+        print(f"{'page':<30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs min':>7} {'errors':>7}")
         ceiling = None
         for label, path in PAGES:
             run_wrk(base + path, duration=1, connections=args.connections)  # warm-up
             result = run_wrk(base + path, duration=args.duration, connections=args.connections)
             ceiling = ceiling or result["rps"]
-            print(
-                f"{label:<26} {result['rps']:>9.0f} {result['p50']:>8.1f} {result['p99']:>8.1f} "
-                f"{result['rps'] / ceiling:>7.0%} {result['errors']:>7}"
-            )
+            print_row(label, result, ceiling)
+        booking = run_locust(base, users=args.users, duration=args.duration * 2, folder=folder)
+        print_row(f"booking submission ({args.users} users)", booking, ceiling)
+        print(f"  ({booking['count']} confirmations sent, each a 302 booked or a 409 just taken)")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        drop_database()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
