@@ -9,10 +9,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from bookings import services
 from bookings.models import (
     Appointment,
+    AppointmentEvent,
     BookingRules,
     Patient,
     Service,
@@ -66,13 +68,57 @@ class TherapistAdmin(admin.ModelAdmin):
     inlines = [WorkingHoursInline]
 
 
+class TimeOffAdminForm(forms.ModelForm):
+    """New time off goes through services.block_time_off: refused where it covers appointments."""
+
+    actor = None  # set per request by TimeOffAdmin.get_form
+
+    class Meta:
+        model = TimeOff
+        fields = ["therapist", "starts_at", "ends_at", "reason"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or self.instance.pk is not None:
+            return
+        data = self.cleaned_data
+        try:
+            self.instance = services.block_time_off(
+                therapist=data["therapist"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                reason=data.get("reason", ""),
+                actor=self.actor,
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
 @admin.register(TimeOff)
 class TimeOffAdmin(admin.ModelAdmin):
-    list_display = ["therapist", "starts_at", "ends_at", "reason"]
+    form = TimeOffAdminForm
+    list_display = ["therapist", "starts_at", "ends_at", "reason", "created_by"]
     list_filter = ["therapist"]
     date_hierarchy = "starts_at"
     search_fields = ["therapist__display_name", "reason"]
-    list_select_related = ["therapist"]
+    list_select_related = ["therapist", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once blocked, its time is fixed (booking may already rely on it); remove and block
+        # again instead. Only the reason stays editable.
+        if obj is None:
+            return ["created_by", "created_at"]
+        return ["therapist", "starts_at", "ends_at", "created_by", "created_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # A new one was saved by the form, through bookings/services.py.
 
 
 @admin.register(Patient)
@@ -82,6 +128,8 @@ class PatientAdmin(admin.ModelAdmin):
 
 
 class AppointmentAdminForm(forms.ModelForm):
+    actor = None  # set per request by AppointmentAdmin.get_form: recorded in the history
+
     class Meta:
         model = Appointment
         fields = ["therapist", "service", "patient", "starts_at", "status", "reason", "condition"]
@@ -105,6 +153,7 @@ class AppointmentAdminForm(forms.ModelForm):
                     reason=data.get("reason", ""),
                     condition=data.get("condition"),
                     source=Appointment.Source.FRONT_DESK,
+                    actor=self.actor,
                 )
             else:
                 self.instance = services.update_appointment(
@@ -116,6 +165,7 @@ class AppointmentAdminForm(forms.ModelForm):
                     reason=data.get("reason", ""),
                     condition=data.get("condition"),
                     patient=data["patient"],
+                    actor=self.actor,
                 )
         except ValidationError as error:
             self.add_error(None, error)
@@ -140,6 +190,12 @@ class AppointmentDateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _actor_name(event: AppointmentEvent) -> str:
+    if event.actor_id is None:
+        return "by the patient online, or the system"
+    return f"by {event.actor.get_full_name() or event.actor.get_username()}"
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     form = AppointmentAdminForm
@@ -160,6 +216,36 @@ class AppointmentAdmin(admin.ModelAdmin):
     ]
     actions = ["cancel_selected"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A new appointment has no history yet (booking it writes the first entry).
+        return [*fields, "history"] if obj is not None else fields
+
+    @admin.display(description="History: who did what")
+    def history(self, appointment):
+        # Read-only, oldest first. Shown as a field, not an inline: nothing here is a form, and
+        # the change form posts without a formset for it.
+        events = appointment.events.select_related("actor").order_by("created_at", "pk")
+        rows = format_html_join(
+            "",
+            '<li><time datetime="{}">{}</time>: {} <em>({})</em></li>',
+            (
+                (
+                    event.created_at.isoformat(),
+                    timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+                    event.detail or event.get_action_display(),
+                    _actor_name(event),
+                )
+                for event in events
+            ),
+        )
+        return format_html('<ol class="appointment-history">{}</ol>', rows) if rows else "—"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
     def save_model(self, request, obj, form, change):
         # The form already saved it through bookings/services.py (see AppointmentAdminForm).
         pass
@@ -173,7 +259,9 @@ class AppointmentAdmin(admin.ModelAdmin):
         cancelled = 0
         for appointment in queryset.select_related("patient"):
             try:
-                services.cancel_appointment(appointment=appointment, by_patient=False)
+                services.cancel_appointment(
+                    appointment=appointment, by_patient=False, actor=request.user
+                )
             except ValidationError as error:
                 self.message_user(
                     request, f"{appointment}: {' '.join(error.messages)}", messages.WARNING

@@ -1,20 +1,30 @@
-"""Calendar files (.ics) for a patient's appointment, made with the icalendar package.
+"""Calendar files (.ics), made with icalendar: a patient's appointment and a therapist's feed.
 
 One event per appointment with a stable UID (the appointment's calendar_uid) and a SEQUENCE raised
 on every change, so a calendar app replaces its copy when the time moves and drops it on a cancel.
+The same UID is used in the patient's file and the therapist's feed.
+
+Times are UTC instants throughout: every calendar app shows them in its user's zone without a
+VTIMEZONE block, and no DST rule can be misread.
 """
 
-from datetime import UTC
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from bookings.models import Appointment
 from conditions.models import ClinicProfile
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
+PUBLISH = "PUBLISH"
+
+# How often a subscribed calendar app should fetch the feed again. Google and Outlook decide for
+# themselves (every few hours); Apple Calendar and others honour this.
+FEED_REFRESH = timedelta(minutes=15)
 
 
 def _organizer_address() -> str:
@@ -23,6 +33,10 @@ def _organizer_address() -> str:
     if "<" in sender and sender.endswith(">"):
         sender = sender.rsplit("<", 1)[1][:-1]
     return sender
+
+
+def event_uid(appointment: Appointment) -> str:
+    return f"{appointment.calendar_uid}@clinic-bookings"
 
 
 def location_text(profile: ClinicProfile) -> str:
@@ -56,7 +70,7 @@ def appointment_calendar(
     calendar.add("method", method)
 
     event = Event()
-    event.add("uid", f"{appointment.calendar_uid}@clinic-bookings")
+    event.add("uid", event_uid(appointment))
     event.add("sequence", appointment.sequence)
     event.add("dtstamp", timezone.now())
     # UTC instants: every calendar app shows them in its user's zone without a VTIMEZONE block.
@@ -86,4 +100,62 @@ def appointment_calendar(
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     event.add("attendee", attendee)
     calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def short_patient_name(name: str) -> str:
+    """First name and last initial ("Jane D."): enough to tell patients apart in a calendar."""
+    words = name.split()
+    if not words:
+        return "Patient"
+    if len(words) == 1:
+        return words[0]
+    return f"{words[0]} {words[-1][0]}."
+
+
+def therapist_feed(
+    *,
+    name: str,
+    appointments: Iterable[Appointment],
+    profile: ClinicProfile,
+    now: datetime,
+) -> bytes:
+    """A therapist's subscribed calendar: one event per appointment, patient data kept minimal.
+
+    Each event carries the service and the patient's first name and initial, and nothing else
+    about the patient (no email, phone or reason): the feed's link is a bearer token that ends
+    up in calendar apps and their sync services. `appointments` need their service and patient.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", "-//Clinic//Therapist schedule//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", PUBLISH)
+    calendar.calendar_name = name  # NAME and X-WR-CALNAME, which Google and Outlook read
+    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # Outlook's spelling of the same
+    location = location_text(profile)
+    for appointment in appointments:
+        event = Event()
+        event.add("uid", event_uid(appointment))
+        event.add("sequence", appointment.sequence)
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("created", appointment.created_at.astimezone(UTC))
+        event.add("last-modified", appointment.updated_at.astimezone(UTC))
+        event.add("dtstart", appointment.starts_at.astimezone(UTC))
+        event.add("dtend", appointment.ends_at.astimezone(UTC))
+        event.add(
+            "summary",
+            f"{appointment.service.name} — {short_patient_name(appointment.patient.name)}",
+        )
+        event.add("location", location)
+        event.add(
+            "description",
+            f"{appointment.service.name}, {appointment.service.duration_minutes} minutes. "
+            f"{appointment.get_status_display()}.",
+        )
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        event.add("class", "PRIVATE")
+        calendar.add_component(event)
     return calendar.to_ical()

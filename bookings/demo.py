@@ -1,11 +1,15 @@
-"""Demo services, therapists and hours for `manage.py load_demo`. A second run changes nothing.
+"""Demo services, therapists, hours and staff logins for `manage.py load_demo`.
 
-No demo appointments or patients: nothing that looks like a real person's health data.
+A second run changes nothing. No demo appointments or patients: nothing that looks like a real
+person's health data. One login of each kind: a therapist per demo therapist (group Therapists),
+`demo-frontdesk` (Front desk) and `demo-editor` (Content editors); the groups come from
+migration bookings 0004.
 """
 
 from datetime import time
 from decimal import Decimal
 
+from bookings import permissions
 from bookings.models import BookingRules, Service, Therapist, WorkingHours
 
 SERVICES = [
@@ -69,7 +73,14 @@ THERAPISTS = [
 ]
 
 
+STAFF = [
+    ("demo-frontdesk", permissions.FRONT_DESK, "front desk (every schedule, bookings admin)"),
+    ("demo-editor", permissions.CONTENT_EDITORS, "content editor (condition articles)"),
+]
+
+
 def load(command) -> None:
+    groups = permissions.ensure_staff_groups()
     rules = BookingRules.objects.order_by("pk").first() or BookingRules.objects.create()
     command.stdout.write(
         f"Booking rules: {rules.minimum_notice_minutes} min notice, {rules.horizon_days} days "
@@ -84,9 +95,10 @@ def load(command) -> None:
         user = command.ensure_user(
             spec["username"],
             f"{spec['username']}-password",
-            role=f"therapist ({spec['display_name']})",
+            role=f"therapist ({spec['display_name']}): /schedule/",
             staff=False,
         )
+        user.groups.add(groups[permissions.THERAPISTS])
         therapist, created = Therapist.objects.get_or_create(
             display_name=spec["display_name"],
             defaults={"credentials": spec["credentials"], "bio": spec["bio"], "user": user},
@@ -102,6 +114,10 @@ def load(command) -> None:
                 for weekday in spec["weekdays"]
                 for start, end in (MORNING, AFTERNOON)
             )
+    for username, group_name, role in STAFF:
+        user = command.ensure_user(username, f"{username}-password", role=role, staff=True)
+        user.groups.add(groups[group_name])
     command.stdout.write(
-        f"Bookings demo: {len(services)} services, {len(THERAPISTS)} demo therapists."
+        f"Bookings demo: {len(services)} services, {len(THERAPISTS)} demo therapists, "
+        f"{len(STAFF)} staff logins."
     )

@@ -160,3 +160,99 @@ class PatientDetailsForm(forms.Form):
                 code="invalid_phone",
             )
         return phone
+
+
+# --- the staff schedule (/schedule/) ------------------------------------------------------------
+
+
+# Dates far outside these would overflow when converted or stepped through (year 1, year 9999).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class ScheduleQueryForm(forms.Form):
+    """?date=YYYY-MM-DD&view=day|week&therapist=<id>: a bad value is a message, never an error."""
+
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    view = forms.ChoiceField(required=False, choices=[("day", "Day"), ("week", "Week")])
+    therapist = forms.CharField(required=False, max_length=18)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValidationError("That date is out of range.", code="out_of_range")
+        return day
+
+    def messages(self) -> list[str]:
+        found = []
+        if "date" in self.errors:
+            found.append("That date is not valid (use YYYY-MM-DD); showing today.")
+        if "view" in self.errors:
+            found.append("Unknown view; showing the day.")
+        return found
+
+
+class AttendanceForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[("attended", "Attended"), ("no_show", "No-show")])
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time in the clinic's zone, kept naive: the form converts it DST-safely."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        value = str(value).strip()
+        for format_ in self.input_formats:
+            try:
+                parsed = datetime.strptime(value, format_)
+            except ValueError:
+                continue
+            if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+                break
+            return parsed
+        raise ValidationError("Enter a date and time, e.g. 2026-12-01 14:30.", code="invalid")
+
+
+class TimeOffForm(forms.Form):
+    therapist = forms.ModelChoiceField(queryset=Therapist.objects.none(), empty_label=None)
+    starts_at = LocalDateTimeField(label="From")
+    ends_at = LocalDateTimeField(label="Until")
+    reason = forms.CharField(required=False, max_length=200, label="Reason (optional, staff only)")
+
+    def __init__(self, *args, therapists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists
+        if len(therapists) == 1:
+            # Your own time off: nothing to choose.
+            self.fields["therapist"].widget = forms.HiddenInput()
+
+    def clean(self):
+        from bookings.availability import clinic_zone, wall_clock_to_utc
+
+        cleaned = super().clean()
+        zone = clinic_zone()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        # Wall-clock times to instants, as availability does for working hours: a start in the
+        # hour skipped in spring is the moment the clocks jump; an end in the repeated autumn
+        # hour is its later reading.
+        if starts_at is not None:
+            cleaned["starts_at"] = wall_clock_to_utc(starts_at.date(), starts_at.time(), zone=zone)
+        if ends_at is not None:
+            cleaned["ends_at"] = wall_clock_to_utc(
+                ends_at.date(), ends_at.time(), zone=zone, latest=True
+            )
+        if (
+            starts_at is not None
+            and ends_at is not None
+            and cleaned["ends_at"] <= cleaned["starts_at"]
+        ):
+            self.add_error(
+                "ends_at",
+                ValidationError("It must end after it starts.", code="ends_before_start"),
+            )
+        return cleaned

@@ -4,7 +4,16 @@ The public flow, the admin and management commands all call these functions. Eac
 transaction, locks what it changes, re-checks the rules and raises `ValidationError` with a code:
 
     inactive_service, inactive_therapist, service_not_offered, in_past, too_soon, past_horizon,
-    outside_hours, slot_taken, already_cancelled, cutoff_passed, not_booked
+    outside_hours, slot_taken, already_cancelled, cutoff_passed, not_booked, not_yet,
+    not_marked, undo_too_late, ends_before_start, covers_appointments, time_off_over
+
+Each change to an appointment writes an `AppointmentEvent` in the same transaction: who (`actor`,
+None for the patient's own online actions and for the system), what, and a sentence a person can
+read ("Moved from Tue 1 Dec 10:00 to Wed 2 Dec 11:30").
+
+A therapist's row is the lock that orders their diary: booking, moving to them and blocking time
+off each take it (`_lock_therapist`) before checking, so a booking and time off covering it can
+never both succeed.
 
 The database has the last word on overlaps (the exclusion constraint on Appointment): a violation
 becomes `slot_taken`, caught inside a savepoint so the caller's transaction stays usable.
@@ -16,14 +25,28 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from bookings import availability, emails
-from bookings.models import Appointment, BookingRules, Patient, Service, Therapist
+from bookings.models import (
+    Appointment,
+    AppointmentEvent,
+    BookingRules,
+    Patient,
+    Service,
+    Therapist,
+    TimeOff,
+)
 from conditions.models import Condition
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    Actor = AbstractBaseUser | None
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +54,37 @@ EXCLUSION_VIOLATION = "23P01"
 DEADLOCK_DETECTED = "40P01"
 OVERLAP_CONSTRAINT = "bookings_appointment_no_overlap"
 SLOT_TAKEN_MESSAGE = "That time has just been booked."
+
+
+def describe_moment(moment: datetime) -> str:
+    """How history and errors name a time: "Tue 1 Dec 10:00", on the clinic's clock."""
+    local = moment.astimezone(availability.clinic_zone())
+    label = f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
+    # The hour repeated when the clocks go back: say which one (PDT / PST).
+    other = local.replace(fold=1 - local.fold)
+    if other.utcoffset() != local.utcoffset():
+        label += f" {local.tzname()}"
+    return label
+
+
+def _record(
+    appointment: Appointment, *, action: str, actor: Actor, detail: str = ""
+) -> AppointmentEvent:
+    return AppointmentEvent.objects.create(
+        appointment=appointment,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        detail=detail[:300],
+    )
+
+
+def _lock_therapist(therapist: Therapist) -> Therapist:
+    """Lock the therapist's row until commit: bookings and time off for them queue here.
+
+    FOR NO KEY UPDATE, so it does not wait on (or block) the key-share locks that inserting any
+    row referencing the therapist takes.
+    """
+    return Therapist.objects.select_for_update(no_key=True).get(pk=therapist.pk)
 
 
 @dataclass(frozen=True)
@@ -169,14 +223,16 @@ def book_appointment(
     source: str = Appointment.Source.ONLINE,
     now: datetime | None = None,
     notify: bool = True,
+    actor: Actor = None,
 ) -> Appointment:
     """Book `service` with `therapist` at `starts_at`; the confirmation email goes after commit.
 
     Online bookings keep to the minimum notice and the horizon; the front desk may book any
-    future free time.
+    future free time. `actor` is the staff member booking (None: the patient online).
     """
     now = now or timezone.now()
     rules = BookingRules.load()
+    _lock_therapist(therapist)
     _check_slot(
         service=service,
         therapist=therapist,
@@ -200,6 +256,13 @@ def book_appointment(
         source=source,
     )
     _save_guarded(appointment)
+    how = "online" if source == Appointment.Source.ONLINE else "by the front desk"
+    _record(
+        appointment,
+        action=AppointmentEvent.Action.BOOKED,
+        actor=actor,
+        detail=f"Booked {how} for {describe_moment(starts_at)} with {therapist.display_name}",
+    )
     logger.info("Appointment %s booked (%s)", appointment.pk, source)
     if notify:
         emails.send_appointment_email(appointment, kind=emails.BOOKED)
@@ -280,6 +343,7 @@ def cancel_appointment(
     by_patient: bool = True,
     now: datetime | None = None,
     notify: bool = True,
+    actor: Actor = None,
 ) -> Appointment:
     """Cancel; patients only until the cut-off, the front desk any time. Frees the time."""
     now = now or timezone.now()
@@ -292,6 +356,13 @@ def cancel_appointment(
     appointment.cancelled_at = now
     appointment.sequence += 1
     appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    who = "by the patient online" if by_patient else "by the clinic"
+    _record(
+        appointment,
+        action=AppointmentEvent.Action.CANCELLED,
+        actor=actor,
+        detail=f"Cancelled {who} (was {describe_moment(appointment.starts_at)})",
+    )
     logger.info("Appointment %s cancelled", appointment.pk)
     if notify:
         emails.send_appointment_email(appointment, kind=emails.CANCELLED)
@@ -308,6 +379,7 @@ def reschedule_appointment(
     by_patient: bool = True,
     now: datetime | None = None,
     notify: bool = True,
+    actor: Actor = None,
 ) -> Appointment:
     """Move to `starts_at` (and optionally another therapist or service) in one atomic step.
 
@@ -323,6 +395,8 @@ def reschedule_appointment(
         raise ValidationError("This appointment is already cancelled.", code="already_cancelled")
     therapist = therapist or appointment.therapist
     service = service or appointment.service
+    _lock_therapist(therapist)
+    before = (appointment.starts_at, appointment.therapist, appointment.service)
     _check_slot(
         service=service,
         therapist=therapist,
@@ -350,20 +424,119 @@ def reschedule_appointment(
             "updated_at",
         ],
     )
+    _record(
+        appointment,
+        action=AppointmentEvent.Action.MOVED,
+        actor=actor,
+        detail=_describe_move(before, (starts_at, therapist, service)),
+    )
     logger.info("Appointment %s moved", appointment.pk)
     if notify:
         emails.send_appointment_email(appointment, kind=emails.RESCHEDULED)
     return appointment
 
 
+def _describe_move(before: tuple, after: tuple) -> str:
+    (old_start, old_therapist, old_service), (new_start, new_therapist, new_service) = before, after
+    parts = []
+    if old_start != new_start:
+        parts.append(f"Moved from {describe_moment(old_start)} to {describe_moment(new_start)}")
+    if old_therapist.pk != new_therapist.pk:
+        parts.append(f"from {old_therapist.display_name} to {new_therapist.display_name}")
+    if old_service.pk != new_service.pk:
+        parts.append(f"service {old_service.name} to {new_service.name}")
+    if not parts:
+        return "Moved (no change of time)"
+    text = ", ".join(parts)
+    return text if text.startswith("Moved") else "Moved " + text
+
+
+def may_mark_attendance(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    """Whether the schedule offers "Attended" / "No-show": from its day on, never when cancelled."""
+    now = now or timezone.now()
+    return appointment.status == Appointment.Status.BOOKED and (
+        appointment.starts_at <= now
+        or availability.local_today(now=appointment.starts_at) <= availability.local_today(now=now)
+    )
+
+
 @transaction.atomic
-def mark_attendance(*, appointment: Appointment, attended: bool) -> Appointment:
-    """Record that the patient came (or did not). The time stays held either way."""
+def mark_attendance(
+    *,
+    appointment: Appointment,
+    attended: bool,
+    actor: Actor = None,
+    now: datetime | None = None,
+    allow_before_the_day: bool = True,
+) -> Appointment:
+    """Record that the patient came (or did not). The time stays held either way.
+
+    The schedule passes `allow_before_the_day=False`: a therapist marks an appointment on its
+    clinic day or later. The admin's edit form may correct any appointment.
+    """
+    now = now or timezone.now()
     appointment = _lock(appointment)
     if appointment.status == Appointment.Status.CANCELLED:
         raise ValidationError("This appointment is cancelled.", code="already_cancelled")
-    appointment.status = Appointment.Status.ATTENDED if attended else Appointment.Status.NO_SHOW
+    if not allow_before_the_day and availability.local_today(
+        now=appointment.starts_at
+    ) > availability.local_today(now=now):
+        raise ValidationError(
+            "Attendance can be recorded from the day of the appointment.", code="not_yet"
+        )
+    status = Appointment.Status.ATTENDED if attended else Appointment.Status.NO_SHOW
+    if appointment.status == status:
+        return appointment
+    appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
+    _record(
+        appointment,
+        action=AppointmentEvent.Action.ATTENDED if attended else AppointmentEvent.Action.NO_SHOW,
+        actor=actor,
+        detail=f"{'Attended' if attended else 'No-show'}: {describe_moment(appointment.starts_at)}",
+    )
+    return appointment
+
+
+def may_undo_attendance(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    """Whether "Undo" is still offered: attendance marked earlier the same clinic day."""
+    if appointment.status not in (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW):
+        return False
+    marked_at = _attendance_marked_at(appointment)
+    return availability.local_today(now=marked_at) == availability.local_today(now=now)
+
+
+def _attendance_marked_at(appointment: Appointment) -> datetime:
+    marks = (AppointmentEvent.Action.ATTENDED, AppointmentEvent.Action.NO_SHOW)
+    # Use prefetched events when the schedule has them: no query per appointment.
+    events = [event for event in appointment.events.all() if event.action in marks]
+    return max((event.created_at for event in events), default=appointment.updated_at)
+
+
+@transaction.atomic
+def undo_attendance(
+    *, appointment: Appointment, actor: Actor = None, now: datetime | None = None
+) -> Appointment:
+    """Back to booked, on the clinic day the attendance was recorded; after that it stands."""
+    now = now or timezone.now()
+    appointment = _lock(appointment)
+    if appointment.status not in (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW):
+        raise ValidationError("Attendance has not been recorded for this.", code="not_marked")
+    if not may_undo_attendance(appointment, now=now):
+        raise ValidationError(
+            "Attendance can only be undone on the day it was recorded; "
+            "ask the front desk to correct it.",
+            code="undo_too_late",
+        )
+    was = appointment.get_status_display()
+    appointment.status = Appointment.Status.BOOKED
+    appointment.save(update_fields=["status", "updated_at"])
+    _record(
+        appointment,
+        action=AppointmentEvent.Action.ATTENDANCE_UNDONE,
+        actor=actor,
+        detail=f"Undid {was.lower()}: back to booked",
+    )
     return appointment
 
 
@@ -379,13 +552,16 @@ def update_appointment(
     condition: Condition | None,
     patient: Patient | None = None,
     now: datetime | None = None,
+    actor: Actor = None,
 ) -> Appointment:
     """The front desk's edit form: each change goes through the rule that governs it."""
     now = now or timezone.now()
     current = _lock(appointment)
     if status == Appointment.Status.CANCELLED:
         if current.status != Appointment.Status.CANCELLED:
-            current = cancel_appointment(appointment=current, by_patient=False, now=now)
+            current = cancel_appointment(
+                appointment=current, by_patient=False, now=now, actor=actor
+            )
     elif current.status == Appointment.Status.CANCELLED:
         raise ValidationError(
             "A cancelled appointment cannot be reopened; book a new one.",
@@ -404,23 +580,125 @@ def update_appointment(
                 service=service,
                 by_patient=False,
                 now=now,
+                actor=actor,
             )
         if status != current.status:
             if status == Appointment.Status.BOOKED:
+                was = current.get_status_display()
                 current.status = status
                 current.save(update_fields=["status", "updated_at"])
+                _record(
+                    current,
+                    action=AppointmentEvent.Action.ATTENDANCE_UNDONE,
+                    actor=actor,
+                    detail=f"Changed from {was.lower()} back to booked",
+                )
             else:
                 current = mark_attendance(
-                    appointment=current, attended=status == Appointment.Status.ATTENDED
+                    appointment=current,
+                    attended=status == Appointment.Status.ATTENDED,
+                    actor=actor,
+                    now=now,
                 )
     patient = patient or current.patient
-    if (
-        current.reason != reason
-        or current.condition_id != (condition.pk if condition else None)
-        or current.patient_id != patient.pk
-    ):
+    changed = [
+        label
+        for label, differs in (
+            ("reason", current.reason != reason),
+            ("condition", current.condition_id != (condition.pk if condition else None)),
+            ("patient", current.patient_id != patient.pk),
+        )
+        if differs
+    ]
+    if changed:
         current.reason = reason
         current.condition = condition
         current.patient = patient
         current.save(update_fields=["reason", "condition", "patient", "updated_at"])
+        _record(
+            current,
+            action=AppointmentEvent.Action.EDITED,
+            actor=actor,
+            detail="Changed " + " and ".join(changed),
+        )
     return current
+
+
+# --- time off -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def block_time_off(
+    *,
+    therapist: Therapist,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str = "",
+    actor: Actor = None,
+    now: datetime | None = None,
+) -> TimeOff:
+    """Take `starts_at`..`ends_at` out of the therapist's bookable time, at once.
+
+    Refused while it would cover an active appointment (`covers_appointments`, naming them):
+    move or cancel those first. The therapist's row is locked before the check, and booking
+    takes the same lock, so no booking can slip in between the check and the insert.
+    """
+    now = now or timezone.now()
+    if ends_at <= starts_at:
+        raise ValidationError("Time off must end after it starts.", code="ends_before_start")
+    if ends_at <= now:
+        raise ValidationError("That time is already over.", code="in_past")
+    therapist = _lock_therapist(therapist)
+    covered = list(
+        Appointment.objects.active()
+        .filter(therapist=therapist, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .select_related("patient")
+        .order_by("starts_at")
+    )
+    if covered:
+        names = "; ".join(
+            f"{describe_moment(appointment.starts_at)} {appointment.patient.name}"
+            for appointment in covered
+        )
+        count = len(covered)
+        raise ValidationError(
+            f"This time off would cover {count} booked appointment{'s' if count != 1 else ''} "
+            f"({names}). Move or cancel {'them' if count != 1 else 'it'} first.",
+            code="covers_appointments",
+        )
+    time_off = TimeOff.objects.create(
+        therapist=therapist,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason.strip(),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    logger.info("Time off %s blocked for therapist %s", time_off.pk, therapist.pk)
+    return time_off
+
+
+@transaction.atomic
+def remove_time_off(*, time_off: TimeOff, actor: Actor = None, now: datetime | None = None) -> None:
+    """Give the time back to booking; only time off that has not yet ended."""
+    now = now or timezone.now()
+    time_off = TimeOff.objects.select_for_update().get(pk=time_off.pk)
+    if time_off.ends_at <= now:
+        raise ValidationError("This time off is already over.", code="time_off_over")
+    logger.info("Time off %s removed by user %s", time_off.pk, getattr(actor, "pk", None) or "-")
+    time_off.delete()
+
+
+@transaction.atomic
+def regenerate_calendar_token(*, therapist: Therapist, actor: Actor) -> Therapist:
+    """Give `therapist` a new calendar-feed address; the old one stops working at once."""
+    from bookings.models import new_token
+
+    therapist = Therapist.objects.select_for_update().get(pk=therapist.pk)
+    therapist.calendar_token = new_token()
+    therapist.save(update_fields=["calendar_token", "updated_at"])
+    logger.info(
+        "Calendar feed link of therapist %s regenerated by user %s",
+        therapist.pk,
+        getattr(actor, "pk", None),
+    )
+    return therapist

@@ -165,7 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Therapists land on their schedule, the front desk on the clinic day, other staff on the admin.
+LOGIN_REDIRECT_URL = "/schedule/start/"
 LOGOUT_REDIRECT_URL = None  # show the logged-out page
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 

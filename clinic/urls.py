@@ -16,3 +16,7 @@ urlpatterns = [
 ]
 
 handler500 = "clinic.views.server_error"
+
+admin.site.site_header = "Clinic staff"
+admin.site.site_title = "Clinic staff"
+admin.site.index_title = "Front desk and content"

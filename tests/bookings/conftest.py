@@ -85,3 +85,52 @@ def massage(db):
 @pytest.fixture
 def alex(follow_up, massage):
     return make_therapist("Alex Rivera", services_offered=[follow_up, massage])
+
+
+# --- staff with stated roles (groups from migration bookings 0004) ------------------------------
+
+
+def make_user(username, *, groups=(), staff=False):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", f"{username}-pass-123", is_staff=staff
+    )
+    user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
+    return user
+
+
+@pytest.fixture
+def alex_user(alex):
+    """Therapist A: Alex's own login."""
+    user = make_user("alex", groups=["Therapists"])
+    alex.user = user
+    alex.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def sam(follow_up, massage):
+    return make_therapist("Sam Okafor", services_offered=[follow_up, massage])
+
+
+@pytest.fixture
+def sam_user(sam):
+    """Therapist B: a colleague who must never see Alex's patients."""
+    user = make_user("sam", groups=["Therapists"])
+    sam.user = user
+    sam.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def front_desk_user(db):
+    """Front desk: every therapist's schedule."""
+    return make_user("desk", groups=["Front desk"], staff=True)
+
+
+@pytest.fixture
+def editor_user(db):
+    """Content editor: staff, but no business in anyone's schedule."""
+    return make_user("editor", groups=["Content editors"], staff=True)

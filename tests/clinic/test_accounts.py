@@ -45,7 +45,7 @@ def test_a_login_redirect_never_leaves_the_site(client, therapist):
         "/accounts/login/",
         {"username": "therapist", "password": "old-password-42", "next": "https://evil.example/"},
     )
-    assert response["Location"] == "/"
+    assert response["Location"] == "/schedule/start/"
 
 
 def test_repeated_failures_on_the_site_login_show_the_lockout_page(client, therapist, settings):
@@ -86,3 +86,16 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     )
     assert "Check your email" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_a_logged_in_user_sees_schedule_and_log_out_in_the_header(client, therapist):
+    client.force_login(therapist)
+    page = client.get("/").content.decode()
+    assert 'href="/schedule/start/"' in page
+    assert 'action="/accounts/logout/"' in page
+
+
+def test_anonymous_visitors_see_no_staff_links(client):
+    page = client.get("/").content.decode()
+    assert "/schedule/start/" not in page
+    assert "/accounts/logout/" not in page

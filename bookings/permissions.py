@@ -1,0 +1,128 @@
+"""Who may see which schedule: the access helpers every /schedule/ view starts with.
+
+Roles (the groups are created by migration 0004):
+- a therapist is a user linked to an active `Therapist`: their own schedule, patients, time off;
+- the front desk is a member of "Front desk" (or a superuser): every therapist's.
+
+Anything else, and any other therapist's schedule or appointment, is a plain 404 that says
+nothing about what exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.http import Http404, HttpRequest
+
+from bookings.models import Appointment, Therapist, TimeOff
+
+FRONT_DESK = "Front desk"
+CONTENT_EDITORS = "Content editors"
+THERAPISTS = "Therapists"
+GROUPS = (THERAPISTS, FRONT_DESK, CONTENT_EDITORS)
+
+
+# What each group may do in the admin. Migration 0004 creates the groups with the same rules;
+# `ensure_staff_groups` repairs them (the demo loader calls it: a test database flushed between
+# tests keeps the permissions but loses the migration's groups).
+FRONT_DESK_EXCLUDED = {
+    "add_appointmentevent",
+    "change_appointmentevent",
+    "delete_appointmentevent",
+    "delete_appointment",
+    "delete_patient",
+    "delete_bookingrules",
+}
+CONTENT_EDITORS_EXCLUDED = {"add_clinicprofile", "delete_clinicprofile"}
+
+
+def ensure_staff_groups() -> dict[str, Group]:
+    """The three staff groups with their permissions; safe to call any number of times."""
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in GROUPS}
+    groups[FRONT_DESK].permissions.add(
+        *Permission.objects.filter(content_type__app_label="bookings").exclude(
+            codename__in=FRONT_DESK_EXCLUDED
+        ),
+        *Permission.objects.filter(content_type__app_label="conditions", codename="view_condition"),
+    )
+    groups[CONTENT_EDITORS].permissions.add(
+        *Permission.objects.filter(content_type__app_label="conditions").exclude(
+            codename__in=CONTENT_EDITORS_EXCLUDED
+        )
+    )
+    return groups
+
+
+@dataclass(frozen=True)
+class StaffAccess:
+    therapist: Therapist | None  # the user's own therapist row, when they are one
+    front_desk: bool
+
+    def can_see(self, therapist_id: int) -> bool:
+        return self.front_desk or (self.therapist is not None and self.therapist.pk == therapist_id)
+
+
+def is_front_desk(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=FRONT_DESK).exists()
+
+
+def get_staff_access(request: HttpRequest) -> StaffAccess:
+    """The schedule access of the logged-in user; Http404 for anyone without any."""
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    therapist = Therapist.objects.active().filter(user=user).first()
+    front_desk = is_front_desk(user)
+    if therapist is None and not front_desk:
+        raise Http404
+    return StaffAccess(therapist=therapist, front_desk=front_desk)
+
+
+def get_therapist_for_user(access: StaffAccess, therapist_id: str | int | None) -> Therapist:
+    """The therapist whose schedule to show: the asked-for one if the user may see it.
+
+    No id: the user's own schedule, or for the front desk the first active therapist.
+    """
+    if therapist_id in (None, ""):
+        if access.therapist is not None:
+            return access.therapist
+        first = Therapist.objects.active().order_by("display_name", "pk").first()
+        if first is None:
+            raise Http404
+        return first
+    if not str(therapist_id).isdigit() or len(str(therapist_id)) > 18:
+        raise Http404
+    therapist_id = int(therapist_id)
+    if not access.can_see(therapist_id):
+        raise Http404
+    if access.therapist is not None and access.therapist.pk == therapist_id:
+        return access.therapist
+    try:
+        return Therapist.objects.get(pk=therapist_id)
+    except Therapist.DoesNotExist:
+        raise Http404 from None
+
+
+def get_appointment_for_user(access: StaffAccess, pk: int) -> Appointment:
+    appointments = Appointment.objects.select_related(
+        "therapist", "service", "patient", "condition"
+    )
+    if not access.front_desk:
+        appointments = appointments.filter(therapist=access.therapist)
+    try:
+        return appointments.get(pk=pk)
+    except Appointment.DoesNotExist:
+        raise Http404 from None
+
+
+def get_time_off_for_user(access: StaffAccess, pk: int) -> TimeOff:
+    time_off = TimeOff.objects.select_related("therapist")
+    if not access.front_desk:
+        time_off = time_off.filter(therapist=access.therapist)
+    try:
+        return time_off.get(pk=pk)
+    except TimeOff.DoesNotExist:
+        raise Http404 from None

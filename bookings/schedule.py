@@ -1,0 +1,529 @@
+"""The staff schedule under /schedule/: day and week views, the clinic's day, attendance, time off.
+
+Every view starts with `get_staff_access` (bookings/permissions.py): a therapist sees their own
+schedule only, the front desk everyone's; anything else is a 404 that says nothing. Writes go
+through bookings/services.py, then redirect (POST, redirect, GET) with a message. Pages carry
+patients' names and phones: never cached anywhere (`Cache-Control: no-store, private`).
+
+Each page makes a fixed number of queries, whatever the number of appointments shown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from bookings import services
+from bookings.availability import clinic_zone, clinic_zone_name, local_today, wall_clock_to_utc
+from bookings.forms import AttendanceForm, ScheduleQueryForm, TimeOffForm
+from bookings.models import Appointment, Therapist, TimeOff, WorkingHours
+from bookings.permissions import (
+    StaffAccess,
+    get_appointment_for_user,
+    get_staff_access,
+    get_therapist_for_user,
+    get_time_off_for_user,
+)
+
+
+def staff_page(view):
+    """Logged in (else to the login page), and never stored by a browser or proxy."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return never_cache(login_required(wrapper))
+
+
+# --- time on the clinic's clock -----------------------------------------------------------------
+
+
+def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    # Midnight to midnight on the clinic's wall clock: 23 or 25 hours on the days clocks change.
+    return (
+        wall_clock_to_utc(first, time(0), zone=clinic_zone()),
+        wall_clock_to_utc(last + timedelta(days=1), time(0), zone=clinic_zone()),
+    )
+
+
+def _clock_changes_on(day: date) -> bool:
+    start, end = _day_bounds(day, day)
+    return start.astimezone(clinic_zone()).utcoffset() != end.astimezone(clinic_zone()).utcoffset()
+
+
+def _clock(moment: datetime, *, show_zone: bool = False) -> str:
+    local = moment.astimezone(clinic_zone())
+    label = local.strftime("%I:%M %p").lstrip("0")
+    # 1:30 AM happens twice the night the clocks go back: name the offset (PDT / PST).
+    return f"{label} {local.tzname()}" if show_zone else label
+
+
+def _moment_label(moment: datetime) -> str:
+    """ "Tue 5 Jan, 9:00 AM": a time off's start or end, as the schedule writes times."""
+    local = moment.astimezone(clinic_zone())
+    return f"{local:%a} {local.day} {local:%b}, {_clock(moment)}"
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B} {day.year}"
+
+
+def _short_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+# --- what a page shows --------------------------------------------------------------------------
+
+
+def _read_query(request: HttpRequest) -> tuple[ScheduleQueryForm, date, str]:
+    form = ScheduleQueryForm(request.GET)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    day = data.get("date") or local_today()
+    view = data.get("view") or "day"
+    for message in form.messages():
+        messages.warning(request, message)
+    return form, day, view
+
+
+def _entries(
+    *,
+    therapists: list[Therapist],
+    first: date,
+    last: date,
+    now: datetime,
+) -> dict[tuple[int, date], list[dict]]:
+    """Appointments and time off per (therapist, day), in time order. Four queries in all."""
+    range_start, range_end = _day_bounds(first, last)
+    ids = [therapist.pk for therapist in therapists]
+    appointments = (
+        Appointment.objects.filter(
+            therapist_id__in=ids, starts_at__gte=range_start, starts_at__lt=range_end
+        )
+        .select_related("patient", "service", "condition")
+        .prefetch_related("events")
+        .order_by("starts_at", "pk")
+    )
+    time_off = TimeOff.objects.filter(
+        therapist_id__in=ids, starts_at__lt=range_end, ends_at__gt=range_start
+    ).order_by("starts_at")
+    zone = clinic_zone()
+    found: dict[tuple[int, date], list[dict]] = defaultdict(list)
+    show_zone = {}
+    for appointment in appointments:
+        day = appointment.starts_at.astimezone(zone).date()
+        if day not in show_zone:
+            show_zone[day] = _clock_changes_on(day)
+        found[(appointment.therapist_id, day)].append(
+            {
+                "kind": "appointment",
+                "starts_at": appointment.starts_at,
+                "label": f"{_clock(appointment.starts_at, show_zone=show_zone[day])}"
+                f"–{_clock(appointment.ends_at, show_zone=show_zone[day])}",
+                "appointment": appointment,
+                "can_mark": services.may_mark_attendance(appointment, now=now),
+                "can_undo": services.may_undo_attendance(appointment, now=now),
+            }
+        )
+    for block in time_off:
+        day = max(block.starts_at.astimezone(zone).date(), first)
+        end_day = min((block.ends_at - timedelta(microseconds=1)).astimezone(zone).date(), last)
+        while day <= end_day:
+            day_start, day_end = _day_bounds(day, day)
+            shown_start, shown_end = max(block.starts_at, day_start), min(block.ends_at, day_end)
+            whole_day = shown_start == day_start and shown_end == day_end
+            found[(block.therapist_id, day)].append(
+                {
+                    "kind": "time_off",
+                    "starts_at": shown_start,
+                    "label": "All day"
+                    if whole_day
+                    else f"{_clock(shown_start)}–{_clock(shown_end)}"
+                    if shown_end < day_end
+                    else f"From {_clock(shown_start)}",
+                    "time_off": block,
+                }
+            )
+            day += timedelta(days=1)
+    for items in found.values():
+        items.sort(key=lambda item: (item["starts_at"], item["kind"] != "time_off"))
+    return found
+
+
+def _working_hours(therapists: list[Therapist]) -> dict[tuple[int, int], str]:
+    """ "9:00 AM–12:00 PM, 1:00 PM–5:00 PM" per (therapist, weekday). One query."""
+    blocks = defaultdict(list)
+    for hours in WorkingHours.objects.filter(therapist__in=therapists).order_by("start_time"):
+        blocks[(hours.therapist_id, hours.weekday)].append(
+            f"{hours.start_time.strftime('%I:%M %p').lstrip('0')}"
+            f"–{hours.end_time.strftime('%I:%M %p').lstrip('0')}"
+        )
+    return {key: ", ".join(value) for key, value in blocks.items()}
+
+
+def _schedule_url(name: str, **params) -> str:
+    query = {key: value for key, value in params.items() if value not in (None, "")}
+    return reverse(f"schedule:{name}") + ("?" + urlencode(query) if query else "")
+
+
+def _therapist_param(access: StaffAccess, therapist: Therapist) -> int | None:
+    # Only the front desk names a therapist in links; a therapist's own links stay short.
+    if access.therapist is not None and access.therapist.pk == therapist.pk:
+        return None
+    return therapist.pk
+
+
+def _nav(access: StaffAccess, therapist: Therapist | None, *, day: date, view: str) -> dict:
+    step = timedelta(days=7 if view == "week" else 1)
+    params = {"view": view if view == "week" else None}
+    if therapist is not None:
+        params["therapist"] = _therapist_param(access, therapist)
+    name = "clinic" if therapist is None else "schedule"
+    return {
+        "previous": _schedule_url(name, date=(day - step).isoformat(), **params),
+        "today": _schedule_url(name, **params),
+        "next": _schedule_url(name, date=(day + step).isoformat(), **params),
+        "previous_label": "Previous week" if view == "week" else "Previous day",
+        "next_label": "Next week" if view == "week" else "Next day",
+    }
+
+
+def _visible_therapists(access: StaffAccess) -> list[Therapist]:
+    if access.front_desk:
+        return list(Therapist.objects.active().order_by("display_name", "pk"))
+    return [access.therapist]
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+@require_safe
+@staff_page
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: the schedule for those who have one, the admin for other staff."""
+    try:
+        access = get_staff_access(request)
+    except Http404:
+        return redirect("/admin/" if request.user.is_staff else "/")
+    return redirect("schedule:clinic" if access.therapist is None else "schedule:schedule")
+
+
+@require_safe
+@staff_page
+def schedule(request: HttpRequest) -> HttpResponse:
+    access = get_staff_access(request)
+    form, day, view = _read_query(request)
+    if (
+        access.therapist is None
+        and not request.GET.get("therapist")
+        and not Therapist.objects.active().exists()
+    ):
+        # Nobody's schedule to show yet: the clinic day says so and links to the admin.
+        return redirect("schedule:clinic")
+    therapist = get_therapist_for_user(access, request.GET.get("therapist"))
+    if view == "week":
+        first = _week_start(day)
+        days = [first + timedelta(days=offset) for offset in range(7)]
+    else:
+        days = [day]
+    now = timezone.now()
+    entries = _entries(therapists=[therapist], first=days[0], last=days[-1], now=now)
+    hours = _working_hours([therapist])
+    today = local_today(now=now)
+    own = access.therapist is not None and access.therapist.pk == therapist.pk
+    context = {
+        "access": access,
+        "therapist": therapist,
+        "own": own,
+        "therapist_param": _therapist_param(access, therapist),
+        "therapists": _visible_therapists(access) if access.front_desk else [],
+        "view": view,
+        "day": day,
+        "days": [
+            {
+                "date": each,
+                "title": _long_date(each),
+                "short": _short_date(each),
+                "is_today": each == today,
+                "items": entries.get((therapist.pk, each), []),
+                "hours": hours.get((therapist.pk, each.weekday()), ""),
+            }
+            for each in days
+        ],
+        "title": (
+            f"Week of {_short_date(days[0])} {days[0].year}" if view == "week" else _long_date(day)
+        ),
+        "nav": _nav(access, therapist, day=day, view=view),
+        "zone_name": clinic_zone_name(),
+        "here": request.get_full_path(),
+        "day_sheet_url": _schedule_url(
+            "day_sheet", date=day.isoformat(), therapist=_therapist_param(access, therapist)
+        ),
+        "time_off_url": _schedule_url("time_off", therapist=_therapist_param(access, therapist)),
+        "day_url": _schedule_url(
+            "schedule", date=day.isoformat(), therapist=_therapist_param(access, therapist)
+        ),
+        "week_url": _schedule_url(
+            "schedule",
+            date=day.isoformat(),
+            view="week",
+            therapist=_therapist_param(access, therapist),
+        ),
+    }
+    return render(request, "bookings/schedule/schedule.html", context)
+
+
+@require_safe
+@staff_page
+def clinic(request: HttpRequest) -> HttpResponse:
+    """The front desk's day: one column per active therapist."""
+    access = get_staff_access(request)
+    if not access.front_desk:
+        raise Http404
+    form, day, _ = _read_query(request)
+    therapists = _visible_therapists(access)
+    now = timezone.now()
+    entries = _entries(therapists=therapists, first=day, last=day, now=now)
+    hours = _working_hours(therapists)
+    context = {
+        "access": access,
+        "day": day,
+        "title": _long_date(day),
+        "short": _short_date(day),
+        "columns": [
+            {
+                "therapist": therapist,
+                "items": entries.get((therapist.pk, day), []),
+                "hours": hours.get((therapist.pk, day.weekday()), ""),
+                "url": _schedule_url("schedule", date=day.isoformat(), therapist=therapist.pk),
+            }
+            for therapist in therapists
+        ],
+        "nav": _nav(access, None, day=day, view="day"),
+        "zone_name": clinic_zone_name(),
+        "here": request.get_full_path(),
+        "is_today": day == local_today(now=now),
+    }
+    return render(request, "bookings/schedule/clinic.html", context)
+
+
+@require_safe
+@staff_page
+def day_sheet(request: HttpRequest) -> HttpResponse:
+    """One therapist's day as a table to print: no navigation, no buttons."""
+    access = get_staff_access(request)
+    form, day, _ = _read_query(request)
+    therapist = get_therapist_for_user(access, request.GET.get("therapist"))
+    entries = _entries(therapists=[therapist], first=day, last=day, now=timezone.now())
+    context = {
+        "therapist": therapist,
+        "day": day,
+        "title": _long_date(day),
+        "short": _short_date(day),
+        "items": entries.get((therapist.pk, day), []),
+        "hours": _working_hours([therapist]).get((therapist.pk, day.weekday()), ""),
+        "zone_name": clinic_zone_name(),
+        "back_url": _schedule_url(
+            "schedule", date=day.isoformat(), therapist=_therapist_param(access, therapist)
+        ),
+        "printed_at": timezone.localtime(),
+    }
+    return render(request, "bookings/schedule/day_sheet.html", context)
+
+
+@require_safe
+@staff_page
+def appointment(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_staff_access(request)
+    appointment = get_appointment_for_user(access, pk)
+    now = timezone.now()
+    events = list(appointment.events.select_related("actor").order_by("created_at", "pk"))
+    day = appointment.starts_at.astimezone(clinic_zone()).date()
+    show_zone = _clock_changes_on(day)
+    context = {
+        "access": access,
+        "appointment": appointment,
+        "events": events,
+        "date_label": _long_date(day),
+        "time_label": f"{_clock(appointment.starts_at, show_zone=show_zone)}"
+        f"–{_clock(appointment.ends_at, show_zone=show_zone)}",
+        "can_mark": services.may_mark_attendance(appointment, now=now),
+        "can_undo": services.may_undo_attendance(appointment, now=now),
+        "back_url": _schedule_url(
+            "schedule",
+            date=day.isoformat(),
+            therapist=_therapist_param(access, appointment.therapist),
+        ),
+        "here": request.get_full_path(),
+        "zone_name": clinic_zone_name(),
+    }
+    return render(request, "bookings/schedule/appointment.html", context)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Where the form came from (a /schedule/ page on this site), else `fallback`."""
+    target = request.POST.get("next", "")
+    if (
+        target.startswith("/schedule/")
+        and len(target) < 1000
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _appointment_day_url(access: StaffAccess, appointment: Appointment) -> str:
+    day = appointment.starts_at.astimezone(clinic_zone()).date()
+    return _schedule_url(
+        "schedule",
+        date=day.isoformat(),
+        therapist=_therapist_param(access, appointment.therapist),
+    )
+
+
+@require_POST
+@staff_page
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_staff_access(request)
+    appointment = get_appointment_for_user(access, pk)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose attended or no-show.")
+        return _back(request, _appointment_day_url(access, appointment))
+    attended = form.cleaned_data["outcome"] == "attended"
+    try:
+        services.mark_attendance(
+            appointment=appointment,
+            attended=attended,
+            actor=request.user,
+            allow_before_the_day=False,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        outcome = "attended" if attended else "a no-show"
+        messages.success(request, f"{appointment.patient.name} marked as {outcome}.")
+    return _back(request, _appointment_day_url(access, appointment))
+
+
+@require_POST
+@staff_page
+def undo_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_staff_access(request)
+    appointment = get_appointment_for_user(access, pk)
+    try:
+        services.undo_attendance(appointment=appointment, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{appointment.patient.name} is back to booked.")
+    return _back(request, _appointment_day_url(access, appointment))
+
+
+@staff_page
+def time_off(request: HttpRequest) -> HttpResponse:
+    """Block time off (one's own; the front desk's for anyone) and list what is coming up."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    access = get_staff_access(request)
+    source = request.POST if request.method == "POST" else request.GET
+    therapist = get_therapist_for_user(access, source.get("therapist") or None)
+    choices = (
+        Therapist.objects.active().order_by("display_name", "pk")
+        if access.front_desk
+        else Therapist.objects.filter(pk=access.therapist.pk)
+    )
+    if request.method == "POST":
+        form = TimeOffForm(request.POST, therapists=choices)
+        if form.is_valid():
+            chosen = form.cleaned_data["therapist"]
+            if not access.can_see(chosen.pk):
+                raise Http404
+            try:
+                block = services.block_time_off(
+                    therapist=chosen,
+                    starts_at=form.cleaned_data["starts_at"],
+                    ends_at=form.cleaned_data["ends_at"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Time off blocked for {chosen.display_name}: "
+                    f"{_moment_label(block.starts_at)} to {_moment_label(block.ends_at)}. "
+                    "Those times can no longer be booked.",
+                )
+                return redirect(
+                    _schedule_url("time_off", therapist=_therapist_param(access, chosen))
+                )
+    else:
+        form = TimeOffForm(initial={"therapist": therapist.pk}, therapists=choices)
+    now = timezone.now()
+    upcoming = [
+        {
+            "time_off": block,
+            "label": f"{_moment_label(block.starts_at)} – {_moment_label(block.ends_at)}",
+        }
+        for block in TimeOff.objects.filter(therapist=therapist, ends_at__gt=now)
+        .select_related("created_by")
+        .order_by("starts_at")
+    ]
+    context = {
+        "access": access,
+        "therapist": therapist,
+        "own": access.therapist is not None and access.therapist.pk == therapist.pk,
+        "form": form,
+        "upcoming": upcoming,
+        "zone_name": clinic_zone_name(),
+        "back_url": _schedule_url("schedule", therapist=_therapist_param(access, therapist)),
+        "here": request.get_full_path(),
+        "therapists": list(choices) if access.front_desk else [],
+    }
+    return render(
+        request,
+        "bookings/schedule/time_off.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@staff_page
+def remove_time_off(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_staff_access(request)
+    block = get_time_off_for_user(access, pk)
+    fallback = _schedule_url("time_off", therapist=_therapist_param(access, block.therapist))
+    try:
+        services.remove_time_off(time_off=block, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Time off removed: {_moment_label(block.starts_at)} to "
+            f"{_moment_label(block.ends_at)} can be booked again.",
+        )
+    return _back(request, fallback)
