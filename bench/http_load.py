@@ -15,20 +15,16 @@ import argparse
 import csv
 import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from loopback import BIN, ROOT, prepare_database, production_environment, start_gunicorn, stop
+
 sys.path.insert(0, str(ROOT))
 
 
@@ -47,12 +43,6 @@ PAGES = [
     ("search", "/search/?q=cramp"),
     ("booking: slot page", f"/book/?service=follow-up&therapist=any&day={next_weekday()}"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def throwaway_database() -> tuple[str, callable]:
@@ -87,42 +77,6 @@ def throwaway_database() -> tuple[str, callable]:
         admin.close()
 
     return url, drop
-
-
-def production_environment(database_url: str, static_root: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL="http://127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        # Plain HTTP on loopback: the client must get its session and CSRF cookies back.
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        STATIC_ROOT=static_root,
-        RATELIMIT_DISABLED="true",  # one client hammering on purpose
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def manage(*args, env):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def wait_until_up(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer at {url} within {seconds} s")
 
 
 def to_ms(value: str) -> float:
@@ -212,29 +166,11 @@ def main() -> None:
 
     database_url, drop_database = throwaway_database()
     folder = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
-    env = production_environment(database_url, str(folder / "static"))
+    env = production_environment(database_url=database_url, static_root=str(folder / "static"))
     server = None
     try:
-        manage("migrate", "-v0", env=env)
-        manage("load_demo", "--allow-production", env={**env, "LOG_LEVEL": "ERROR"})
-        manage("collectstatic", "--noinput", "-v0", env=env)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "clinic.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_until_up(base + "/livez")
+        prepare_database(env, demo=True)
+        server, base = start_gunicorn(env, workers=args.workers)
         print(
             f"\ngunicorn {args.workers} sync workers, DEBUG off, {os.cpu_count()} cores; "
             f"wrk 2 threads x {args.connections} connections, {args.duration} s a page"
@@ -251,8 +187,7 @@ def main() -> None:
         print(f"  ({booking['count']} confirmations sent, each a 302 booked or a 409 just taken)")
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
         drop_database()
         shutil.rmtree(folder, ignore_errors=True)
 

