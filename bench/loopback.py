@@ -42,7 +42,13 @@ def production_environment(*, database_url: str, static_root: str, **overrides) 
 
 
 def manage(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def prepare_database(env: dict, *, demo: bool) -> None:
