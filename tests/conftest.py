@@ -1,14 +1,18 @@
 """Fixtures shared by every test module: users with stated roles and a real headless browser."""
 
+import json
 import os
 import shutil
+import subprocess
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+VNU = ROOT / "var" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 @pytest.fixture
@@ -89,3 +93,40 @@ def screenshot(page, name):
 
 def has_horizontal_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+@pytest.fixture
+def html_errors(tmp_path):
+    """html_errors({name: response}) -> the Nu HTML Checker's errors, each naming its page.
+
+    Skips where the checker (npm vnu-jar, run on Java) is missing, except in CI.
+    """
+    if not VNU.exists() or shutil.which("java") is None:
+        if os.environ.get("CLINIC_REQUIRE_BROWSER"):
+            pytest.fail(f"the Nu HTML Checker is missing at {VNU} (see .ci/run)")
+        pytest.skip("vnu-jar not installed: npm install --prefix var/tools vnu-jar")
+
+    def check(responses: dict) -> list[str]:
+        files = {}
+        for index, (name, response) in enumerate(responses.items()):
+            document = tmp_path / f"page{index}.html"
+            document.write_bytes(response.content)
+            files[f"file:{document}"] = name  # how the checker names a file it was given
+        # Paths, not file:// URLs: given a URL the checker fetches nothing and reports nothing.
+        paths = [url.removeprefix("file:") for url in files]
+        result = subprocess.run(
+            ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *paths],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        messages = json.loads(result.stderr)["messages"]
+        if len(files) and result.returncode == 0 and not messages:
+            return []
+        return [
+            f"{files.get(message.get('url'), message.get('url'))} line {message.get('lastLine')}: "
+            f"{message['message']}"
+            for message in messages
+        ] or [f"the checker failed without a message (exit {result.returncode})"]
+
+    return check

@@ -4,46 +4,20 @@ Transactional tests: every thread commits for real, so the exclusion constraint 
 email index are what decide, exactly as between two gunicorn workers.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from bookings import services
 from bookings.models import Appointment, Patient
 from tests.bookings.conftest import local
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOW = local(2027, 1, 1, 12)
 TEN = local(2027, 1, 4, 10)  # a Monday
 THREADS = 16
-
-
-def run_at_once(jobs):
-    """Run each job in its own thread, all released together; returns each one's outcome."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = ("ok", job())
-        except ValidationError as error:
-            outcomes[index] = ("refused", error.code)
-        except Exception as error:  # noqa: BLE001 - a crash is an outcome the test must see
-            outcomes[index] = ("crashed", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def booking_job(therapist, service, starts_at, email):

@@ -11,12 +11,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bookings import reminders, services
 from bookings.models import Appointment, AppointmentEvent
 from tests.bookings.conftest import local, make_appointment, make_therapist
+from tests.concurrency import run_at_once
 
 NOW = local(2027, 1, 4, 9)  # Monday 9:00, Pacific time
 DAY = timedelta(hours=24)
@@ -237,28 +238,6 @@ def test_a_longer_lead_time_later_does_not_remind_an_unchanged_appointment_again
 # --- two hosts at once ------------------------------------------------------------------------
 
 
-def run_at_once(jobs):
-    """Run each job in its own thread (its own connection), all released together."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = job()
-        except Exception as error:  # noqa: BLE001 - a crash is an outcome the test must see
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
 @pytest.fixture
 def due_appointments(alex, follow_up):
     sam = make_therapist("Sam Okafor", services_offered=[follow_up])
@@ -275,7 +254,9 @@ def due_appointments(alex, follow_up):
 def test_runs_at_the_same_moment_email_each_patient_exactly_once(
     due_appointments, mailoutbox, runs
 ):
-    outcomes = run_at_once([lambda: reminders.send_due_reminders(now=NOW)] * runs)
+    outcomes = [
+        value for _, value in run_at_once([lambda: reminders.send_due_reminders(now=NOW)] * runs)
+    ]
 
     assert all(isinstance(outcome, reminders.ReminderRun) for outcome in outcomes), outcomes
     sent = [pk for outcome in outcomes for pk in outcome.sent]
@@ -311,7 +292,7 @@ def test_a_run_skips_appointments_another_run_is_claiming_and_finds_them_done_af
         finally:
             release.set()
 
-    first, second = run_at_once([slow_claim, second_host])
+    (_, first), (_, second) = run_at_once([slow_claim, second_host])
 
     assert sorted(first) == sorted(appointment.pk for appointment in due_appointments)
     assert second.sent == [] and second.failed == []  # skipped the locked rows, did not wait

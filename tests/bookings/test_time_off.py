@@ -3,17 +3,16 @@
 Roles: Alex (therapist A) blocks their own time; the front desk blocks anyone's.
 """
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from bookings import services
 from bookings.availability import free_slots
 from bookings.models import Appointment, TimeOff
 from tests.bookings.conftest import local
+from tests.concurrency import run_at_once
 
 NOW = local(2026, 11, 25, 12)
 TUESDAY = local(2026, 12, 1, 10)
@@ -228,29 +227,6 @@ def test_the_admin_refuses_time_off_over_appointments_and_records_its_author(
 
 
 # --- concurrency: real threads, real commits ----------------------------------------------------
-
-
-def run_at_once(jobs):
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = ("ok", job())
-        except ValidationError as error:
-            outcomes[index] = ("refused", error.code)
-        except Exception as error:  # noqa: BLE001 - a crash is an outcome the test must see
-            outcomes[index] = ("crashed", repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
