@@ -303,6 +303,10 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by the one run of send_reminders that claims the appointment; never sent twice.
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The one-time key of the online confirm form that made this booking: a repeated click
+    # (a double-click, or Back and submit again) finds the booking it already made instead of
+    # being told the time has gone. Random per form, so it reveals nothing to anyone else.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -317,6 +321,11 @@ class Appointment(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")),
                 name="bookings_appointment_ends_after_start",
                 violation_error_message="The appointment must end after it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~Q(submission_key=""),
+                name="bookings_appointment_unique_submission_key",
             ),
             models.CheckConstraint(
                 condition=Q(blocked_until__gte=F("ends_at")),
@@ -338,6 +347,24 @@ class Appointment(models.Model):
                 condition=Q(status__in=["booked", "attended", "no_show"]),
                 violation_error_code="slot_taken",
                 violation_error_message="That time has just been booked.",
+            ),
+            # One person cannot be in two sessions at once. This also catches a double-clicked
+            # "no preference" booking, whose two requests would otherwise land with two
+            # different therapists. The buffer is the therapist's, so the patient's range ends
+            # at ends_at.
+            ExclusionConstraint(
+                name="bookings_appointment_patient_no_overlap",
+                index_type="GIST",
+                expressions=[
+                    (
+                        Int8Range(F("patient_id"), F("patient_id"), Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
+                    (TsTzRange(F("starts_at"), F("ends_at")), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=["booked", "attended", "no_show"]),
+                violation_error_code="patient_busy",
+                violation_error_message="The patient already has an appointment at that time.",
             ),
         ]
 

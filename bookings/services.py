@@ -4,8 +4,9 @@ The public flow, the admin and management commands all call these functions. Eac
 transaction, locks what it changes, re-checks the rules and raises `ValidationError` with a code:
 
     inactive_service, inactive_therapist, service_not_offered, in_past, too_soon, past_horizon,
-    outside_hours, slot_taken, already_cancelled, cutoff_passed, not_booked, not_yet,
-    not_marked, undo_too_late, ends_before_start, covers_appointments, time_off_over
+    outside_hours, slot_taken, patient_busy, already_submitted, already_cancelled,
+    cutoff_passed, not_booked, not_yet, not_marked, undo_too_late, ends_before_start,
+    covers_appointments, time_off_over
 
 Each change to an appointment writes an `AppointmentEvent` in the same transaction: who (`actor`,
 None for the patient's own online actions and for the system), what, and a sentence a person can
@@ -15,8 +16,9 @@ A therapist's row is the lock that orders their diary: booking, moving to them a
 off each take it (`_lock_therapist`) before checking, so a booking and time off covering it can
 never both succeed.
 
-The database has the last word on overlaps (the exclusion constraint on Appointment): a violation
-becomes `slot_taken`, caught inside a savepoint so the caller's transaction stays usable.
+The database has the last word on overlaps (the exclusion constraints on Appointment): a
+therapist's overlap becomes `slot_taken` and a patient's `patient_busy`, caught inside a savepoint
+so the caller's transaction stays usable.
 """
 
 from __future__ import annotations
@@ -50,10 +52,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EXCLUSION_VIOLATION = "23P01"
 DEADLOCK_DETECTED = "40P01"
 OVERLAP_CONSTRAINT = "bookings_appointment_no_overlap"
+PATIENT_OVERLAP_CONSTRAINT = "bookings_appointment_patient_no_overlap"
+SUBMISSION_KEY_CONSTRAINT = "bookings_appointment_unique_submission_key"
 SLOT_TAKEN_MESSAGE = "That time has just been booked."
+PATIENT_BUSY_MESSAGE = "The patient already has an appointment at that time."
+ALREADY_SUBMITTED_MESSAGE = "This booking has already been made."
 
 
 def describe_moment(moment: datetime) -> str:
@@ -121,22 +126,28 @@ def find_or_create_patient(*, details: PatientDetails) -> Patient:
     return patient
 
 
-def _is_overlap_violation(error: IntegrityError) -> bool:
-    cause = error.__cause__
-    if getattr(cause, "pgcode", None) == EXCLUSION_VIOLATION:
-        return True
-    diag = getattr(cause, "diag", None)
-    return getattr(diag, "constraint_name", None) == OVERLAP_CONSTRAINT
+def _violated_constraint(error: IntegrityError) -> str | None:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
 
 
 def _save_guarded(appointment: Appointment, **save_kwargs) -> None:
-    """Save; an overlap refused by the database becomes `slot_taken`, the transaction usable."""
+    """Save; an overlap refused by the database becomes a ValidationError, the transaction usable.
+
+    `slot_taken` when the therapist is busy; `patient_busy` when the patient already has an
+    appointment at that time; `already_submitted` when this online form already booked.
+    """
     try:
         with transaction.atomic():
             appointment.save(**save_kwargs)
     except IntegrityError as error:
-        if _is_overlap_violation(error):
+        constraint = _violated_constraint(error)
+        if constraint == OVERLAP_CONSTRAINT:
             raise ValidationError(SLOT_TAKEN_MESSAGE, code="slot_taken") from error
+        if constraint == PATIENT_OVERLAP_CONSTRAINT:
+            raise ValidationError(PATIENT_BUSY_MESSAGE, code="patient_busy") from error
+        if constraint == SUBMISSION_KEY_CONSTRAINT:
+            raise ValidationError(ALREADY_SUBMITTED_MESSAGE, code="already_submitted") from error
         raise
     except OperationalError as error:
         # Two moves swapping each other's times can each wait on the other's new row; PostgreSQL
@@ -224,11 +235,14 @@ def book_appointment(
     now: datetime | None = None,
     notify: bool = True,
     actor: Actor = None,
+    submission_key: str = "",
 ) -> Appointment:
     """Book `service` with `therapist` at `starts_at`; the confirmation email goes after commit.
 
     Online bookings keep to the minimum notice and the horizon; the front desk may book any
     future free time. `actor` is the staff member booking (None: the patient online).
+    `submission_key` is the online confirm form's one-time key: a second booking with the same
+    key is refused (`already_submitted`), so a repeated click can find the first.
     """
     now = now or timezone.now()
     rules = BookingRules.load()
@@ -254,6 +268,7 @@ def book_appointment(
         reason=reason.strip(),
         condition=condition,
         source=source,
+        submission_key=submission_key,
     )
     _save_guarded(appointment)
     how = "online" if source == Appointment.Source.ONLINE else "by the front desk"
@@ -278,6 +293,7 @@ def book_first_free(
     reason: str = "",
     condition: Condition | None = None,
     now: datetime | None = None,
+    submission_key: str = "",
 ) -> Appointment:
     """ "No preference": book the first of `therapists` still free at `starts_at`.
 
@@ -296,6 +312,7 @@ def book_first_free(
                 reason=reason,
                 condition=condition,
                 now=now,
+                submission_key=submission_key,
             )
         except ValidationError as error:
             if error.code not in {"slot_taken", "outside_hours"}:

@@ -5,6 +5,8 @@ browser's back button and every "change" link keep them; the patient's details w
 until they confirm. Nothing is written before the confirm POST, and that goes through services.
 """
 
+import re
+import secrets
 from datetime import date, datetime, timedelta
 from functools import wraps
 from urllib.parse import urlencode
@@ -27,6 +29,8 @@ from clinic.ratelimit import rate_limit
 
 SESSION_DETAILS = "bookings_details"
 SESSION_CONFIRMED = "bookings_confirmed_appointment"
+# secrets.token_urlsafe(24): 32 characters of the URL-safe alphabet.
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 STEPS = ["Service", "Therapist", "Day", "Time", "Your details", "Confirm"]
 
 # Per client address: far more than a patient needs, far fewer than a script filling the diary
@@ -382,6 +386,10 @@ def details(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest) -> HttpResponse:
     """Step 6: everything on one page and a button that books it (the only write)."""
     data = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST":
+        already = _booked_by_this_form(data)
+        if already is not None:
+            return _show_confirmation(request, already)
     choices, errors, complete = _complete_choices(request, data)
     if not complete or errors:
         return _redirect_to_missing_step(request, choices, errors)
@@ -410,6 +418,7 @@ def review(request: HttpRequest) -> HttpResponse:
                     reason=details_form.cleaned_data["reason"],
                     condition=choices.get("condition"),
                     now=now,
+                    submission_key=_submission_key(data),
                 )
             else:
                 # "No preference": whoever is free at that time, in the order the flow showed.
@@ -427,18 +436,26 @@ def review(request: HttpRequest) -> HttpResponse:
                     reason=details_form.cleaned_data["reason"],
                     condition=choices.get("condition"),
                     now=now,
+                    submission_key=_submission_key(data),
                 )
         except ValidationError as error:
+            # A double-click's second request loses to its own first one: show that booking.
+            already = _booked_by_this_form(data)
+            if already is not None:
+                return _show_confirmation(request, already)
             if error.code == "slot_taken":
                 message = "That time has just been booked. Please choose another time."
+            elif error.code == "patient_busy":
+                message = (
+                    "You already have an appointment at this time. Your confirmation email has "
+                    "a link to see or change it; or please choose another time."
+                )
             else:
                 message = " ".join(error.messages)
             return _unavailable(
                 request, choices, message=message, now=now, rules=rules, step=6, status=409
             )
-        request.session.pop(SESSION_DETAILS, None)
-        request.session[SESSION_CONFIRMED] = appointment.pk
-        return redirect("bookings:confirmed")
+        return _show_confirmation(request, appointment)
 
     free = _free_therapists_at(
         service=service, therapist=therapist, starts_at=choices["start"], now=now, rules=rules
@@ -462,8 +479,30 @@ def review(request: HttpRequest) -> HttpResponse:
         "therapist": therapist.pk if therapist else ANY_THERAPIST,
         "start": format_start(choices["start"]),
         "condition": choices["condition"].slug if choices.get("condition") else "",
+        "submission": secrets.token_urlsafe(24),
     }
     return render(request, "bookings/book_review.html", context)
+
+
+def _submission_key(data) -> str:
+    """The confirm form's one-time key, or "" when it is missing or not one we could have made."""
+    key = data.get("submission", "")
+    return key if SUBMISSION_KEY.fullmatch(key) else ""
+
+
+def _booked_by_this_form(data) -> Appointment | None:
+    """The active appointment this very confirm form already booked (a repeated click), if any."""
+    key = _submission_key(data)
+    if not key:
+        return None
+    return Appointment.objects.active().filter(submission_key=key).first()
+
+
+def _show_confirmation(request: HttpRequest, appointment: Appointment) -> HttpResponse:
+    # Post/redirect/get; the details are done with once they are booked.
+    request.session.pop(SESSION_DETAILS, None)
+    request.session[SESSION_CONFIRMED] = appointment.pk
+    return redirect("bookings:confirmed")
 
 
 @private_page
@@ -581,6 +620,8 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             if error.code == "slot_taken":
                 context["errors"] = ["That time has just been booked. Please choose another time."]
+            elif error.code == "patient_busy":
+                context["errors"] = ["You have another appointment at that time."]
             else:
                 context["errors"] = error.messages
             return _reschedule_page(request, context, appointment, choices, base, now, rules, 409)

@@ -98,6 +98,19 @@ def test_an_overlapping_booking_in_the_admin_is_a_form_error(staff_client, alex,
     assert Appointment.objects.count() == 1
 
 
+def test_booking_a_patient_twice_at_once_in_the_admin_is_a_form_error(
+    staff_client, alex, sam, follow_up, start
+):
+    first = make_appointment(therapist=alex, service=follow_up, starts_at=start)
+    response = staff_client.post(
+        "/admin/bookings/appointment/add/",
+        form_data(therapist=sam, service=follow_up, patient=first.patient, starts_at=start),
+    )
+    assert response.status_code == 200
+    assert "The patient already has an appointment at that time." in response.content.decode()
+    assert Appointment.objects.count() == 1
+
+
 def test_moving_onto_another_appointment_in_the_admin_is_a_form_error(
     staff_client, alex, follow_up, start
 ):

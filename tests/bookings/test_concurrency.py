@@ -4,13 +4,16 @@ Transactional tests: every thread commits for real, so the exclusion constraint 
 email index are what decide, exactly as between two gunicorn workers.
 """
 
-from datetime import timedelta
+import re
+from datetime import datetime, time, timedelta
 
 import pytest
+from django.test import Client
 
 from bookings import services
+from bookings.forms import format_start
 from bookings.models import Appointment, Patient
-from tests.bookings.conftest import local
+from tests.bookings.conftest import LA, local, next_weekday_after
 from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -192,3 +195,49 @@ def test_two_moves_swapping_times_never_crash_or_overlap(alex, follow_up, monkey
     assert ("refused", "slot_taken") in outcomes
     times = list(Appointment.objects.active().values_list("starts_at", flat=True))
     assert len(times) == len(set(times)) == 2
+
+
+def test_one_patient_booking_two_therapists_at_once_gets_one_appointment(alex, sam, follow_up):
+    # The same person in several tabs, each with a different therapist at the same time.
+    outcomes = run_at_once(
+        [booking_job(alex if i % 2 else sam, follow_up, TEN, "pat@example.com") for i in range(8)]
+    )
+    assert [kind for kind, _ in outcomes].count("ok") == 1, outcomes
+    assert {outcome for outcome in outcomes if outcome[0] != "ok"} <= {
+        ("refused", "slot_taken"),
+        ("refused", "patient_busy"),
+    }
+    assert Appointment.objects.count() == 1
+
+
+def test_a_double_click_on_confirm_with_no_preference_books_once(alex, sam, follow_up):
+    # Two POSTs from one browser: the same session, the same form. Both read the patient's
+    # details before either clears them; before the patient constraint and the form's key, the
+    # second booked the other therapist and the patient was sent to two sessions at once.
+    start = datetime.combine(next_weekday_after(5, weekday=1), time(10), tzinfo=LA)
+    first_click = Client()
+    query = f"?service=follow-up&therapist=any&start={format_start(start)}"
+    first_click.post(
+        "/book/details/" + query,
+        {"name": "Pat Example", "email": "pat@example.com", "phone": "650 555 0100"},
+    )
+    review = first_click.get("/book/review/" + query).content.decode()
+    key = re.search(r'name="submission" value="([^"]+)"', review).group(1)
+    second_click = Client()
+    second_click.cookies = first_click.cookies
+    fields = {
+        "service": "follow-up",
+        "therapist": "any",
+        "start": format_start(start),
+        "submission": key,
+    }
+    outcomes = run_at_once(
+        [
+            lambda: first_click.post("/book/review/", fields),
+            lambda: second_click.post("/book/review/", fields),
+        ]
+    )
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    assert [response["Location"] for _, response in outcomes] == ["/book/confirmed/"] * 2
+    appointment = Appointment.objects.get()
+    assert appointment.manage_token in first_click.get("/book/confirmed/").content.decode()

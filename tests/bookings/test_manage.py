@@ -182,3 +182,13 @@ def test_guessing_tokens_is_rate_limited_per_client(client, appointment, setting
     assert statuses[:60] == [404] * 60
     assert statuses[60] == 429
     cache.clear()
+
+
+def test_moving_onto_the_patients_other_appointment_says_so(client, appointment, sam, start):
+    later = start + timedelta(hours=4)
+    make_appointment(therapist=sam, service=appointment.service, starts_at=later)  # same email
+    response = client.post(url(appointment, "reschedule/"), {"start": format_start(later)})
+    assert response.status_code == 409
+    assert "You have another appointment at that time." in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.starts_at == start and appointment.sequence == 0

@@ -181,7 +181,7 @@ def test_the_page_makes_the_same_number_of_queries_whatever_it_shows(
     before = {(user, path): count(user, path) for user, pages in paths.items() for path in pages}
     for hour, name in [(9, "One"), (10, "Two"), (11, "Three"), (14, "Four"), (15, "Five")]:
         appointment = book(alex, follow_up, local(2026, 12, 1, hour), name=f"{name} Person")
-        book(sam, follow_up, local(2026, 12, 1, hour), name=f"{name} Other")
+        book(sam, follow_up, local(2026, 12, 1, hour), name=f"Other {name}")
         services.mark_attendance(appointment=appointment, attended=True)
         TimeOff.objects.create(
             therapist=alex, starts_at=local(2026, 12, 2, hour), ends_at=local(2026, 12, 2, hour, 30)

@@ -136,11 +136,63 @@ def test_the_database_refuses_overlaps_whatever_the_python_checks(alex, follow_u
     Appointment.objects.create(
         therapist=sam,
         service=massage,
-        patient=first.patient,
+        patient=Patient.objects.create(name="Other Person", email="other@example.com"),
         starts_at=TEN,
         ends_at=TEN + timedelta(minutes=45),
         blocked_until=TEN + timedelta(minutes=60),
     )
+
+
+def test_the_database_refuses_one_patient_two_appointments_at_once(alex, follow_up, massage):
+    first = book(alex, massage, TEN)
+    sam = make_therapist("Sam Okafor", services_offered=[massage, follow_up])
+    elsewhere = Appointment(
+        therapist=sam,
+        service=massage,
+        patient=first.patient,
+        starts_at=TEN + timedelta(minutes=30),
+        ends_at=TEN + timedelta(minutes=75),
+        blocked_until=TEN + timedelta(minutes=90),
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        elsewhere.save()
+    # The buffer is the therapist's, not the patient's: right after the session is fine.
+    after = book(sam, follow_up, first.ends_at)
+    assert after.patient == first.patient
+
+
+def test_one_patient_at_two_therapists_at_once_is_patient_busy(alex, follow_up, massage):
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    first = book(alex, follow_up, TEN)
+    assert code_of(book, sam, follow_up, TEN, email="PAT@example.com") == "patient_busy"
+    assert Appointment.objects.count() == 1
+    # A cancelled appointment holds nothing, for the patient either.
+    services.cancel_appointment(appointment=first, now=NOW, notify=False)
+    assert book(sam, follow_up, TEN).therapist == sam
+
+
+def test_no_preference_never_books_one_patient_with_two_therapists(alex, follow_up):
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    book(alex, follow_up, TEN)
+    error = code_of(
+        services.book_first_free,
+        service=follow_up,
+        therapists=[alex, sam],
+        starts_at=TEN,
+        patient=services.PatientDetails(name="Pat", email="pat@example.com", phone=""),
+        now=NOW,
+    )
+    assert error == "patient_busy"
+    assert not Appointment.objects.filter(therapist=sam).exists()
+
+
+def test_a_second_booking_from_the_same_form_is_already_submitted(alex, follow_up):
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    key = "k" * 32
+    book(alex, follow_up, TEN, submission_key=key)
+    later = TEN + timedelta(hours=3)
+    assert code_of(book, sam, follow_up, later, submission_key=key) == "already_submitted"
+    assert Appointment.objects.count() == 1
 
 
 def test_a_cancelled_appointment_does_not_hold_its_time_in_the_database(alex, follow_up):

@@ -1,5 +1,6 @@
 """The patient's booking flow at /book/, step by step, through the Django test client."""
 
+import re
 from datetime import datetime, time, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -124,6 +125,82 @@ def test_the_whole_flow_books_once_and_redirects_to_the_confirmation(
         {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
     )
     assert Appointment.objects.count() == 1
+
+
+def review_key(client, service, therapist, start) -> str:
+    """The one-time key the review page puts in its confirm form."""
+    body = page(client.get("/book/review/" + flow(service, therapist, start)))
+    match = re.search(r'name="submission" value="([^"]+)"', body)
+    assert match, "the review page has no submission key"
+    return match.group(1)
+
+
+def confirm_fields(service, therapist, start, key) -> dict:
+    therapist = therapist if isinstance(therapist, str) else therapist.pk
+    return {
+        "service": service.slug,
+        "therapist": therapist,
+        "start": format_start(start),
+        "submission": key,
+    }
+
+
+def test_each_review_page_has_its_own_one_time_key(client, alex, follow_up, start):
+    client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    first = review_key(client, follow_up, alex, start)
+    second = review_key(client, follow_up, alex, start)
+    assert len(first) == 32 and first != second
+
+
+def test_a_repeated_confirm_shows_the_booking_it_made(client, alex, follow_up, start):
+    client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    fields = confirm_fields(follow_up, alex, start, review_key(client, follow_up, alex, start))
+    first = client.post("/book/review/", fields)
+    assert first.status_code == 302 and first["Location"] == "/book/confirmed/"
+    booked = Appointment.objects.get()
+    # The second click arrives after the first cleared the details from the session: before
+    # the key, it was sent back to the details form as if nothing had been booked.
+    again = client.post("/book/review/", fields)
+    assert again.status_code == 302 and again["Location"] == "/book/confirmed/"
+    assert booked.manage_token in page(client.get("/book/confirmed/"))
+    assert Appointment.objects.count() == 1
+
+
+def test_someone_elses_key_or_a_made_up_one_confirms_nothing(client, alex, follow_up, start):
+    other = make_appointment(
+        therapist=alex, service=follow_up, starts_at=start, submission_key="s" * 32
+    )
+    # Without the details in the session a key alone books nothing and shows nothing.
+    for key in ["s" * 31, "<script>" * 4, "x" * 5000, "s" * 32 + "'"]:
+        response = client.post("/book/review/", confirm_fields(follow_up, alex, start, key))
+        assert response.status_code == 302
+        assert response["Location"] != "/book/confirmed/", key
+    assert other.manage_token not in page(client.get("/book/confirmed/", follow=True))
+    assert Appointment.objects.count() == 1
+
+
+def test_a_cancelled_booking_is_not_shown_again_by_its_key(client, alex, follow_up, start):
+    client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    fields = confirm_fields(follow_up, alex, start, review_key(client, follow_up, alex, start))
+    client.post("/book/review/", fields)
+    client.post(f"/appointments/{Appointment.objects.get().manage_token}/cancel/")
+    assert Appointment.objects.get().status == "cancelled"
+    client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    response = client.post("/book/review/", fields)  # the old form, submitted again
+    assert response.status_code == 409
+    assert "This booking has already been made." in page(response)
+    assert Appointment.objects.count() == 1
+
+
+def test_a_patient_already_booked_at_that_time_is_told_so(client, alex, follow_up, start):
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    make_appointment(therapist=alex, service=follow_up, starts_at=start)  # pat@example.com
+    client.post("/book/details/" + flow(follow_up, sam, start), DETAILS)
+    response = client.post("/book/review/", confirm_fields(follow_up, sam, start, ""))
+    assert response.status_code == 409
+    assert "You already have an appointment at this time." in page(response)
+    assert not Appointment.objects.filter(therapist=sam).exists()
+    assert client.session[SESSION_DETAILS]["name"] == "Pat Example"  # details kept
 
 
 def test_no_preference_books_a_free_therapist(client, alex, follow_up, start):
