@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, Func, OuterRef, Subquery, TextField, Value, When
+from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -81,26 +81,38 @@ def _names_of(link_model, target: str, label: str):
     return Coalesce(Subquery(listed, output_field=TextField()), Value(""), output_field=TextField())
 
 
-def _alternate_names():
-    listed = Func(
-        F("alternate_names"), Value(", "), function="array_to_string", output_field=TextField()
-    )
-    return Case(
-        When(alternate_names=[], then=Value("")),
-        default=Concat(Value("Also known as: "), listed, Value(". "), output_field=TextField()),
+def _plain(section):
+    """A section's Markdown as snippet text: no list, heading or emphasis marks, no summary.
+
+    Articles often open with the summary sentence again; removed here, a snippet never shows
+    the same sentence twice.
+    """
+    text = Replace(section, F("summary"), Value(""), output_field=TextField())
+    # 'n': ^ matches at the start of every line.
+    text = _regexp_replace(text, r"^\s*([-*+]|\d+\.|#+)\s+", "gn")
+    return _regexp_replace(text, r"[*_`]{1,3}", "g")
+
+
+def _regexp_replace(text, pattern: str, flags: str):
+    return Func(
+        text,
+        Value(pattern),
+        Value(""),
+        Value(flags),
+        function="regexp_replace",
         output_field=TextField(),
     )
 
 
 def _document():
+    # The alternate names are left out: the result shows them on their own line already.
     parts = [
-        _alternate_names(),
         F("summary"),
         _names_of(ConditionRiskFactor, "risk_factor", "Risk factors"),
         _names_of(ConditionTreatment, "treatment", "Treatments"),
     ]
     for name, _ in SECTIONS:
-        parts += [Value(" "), F(name)]
+        parts += [Value(" "), _plain(F(name))]
     document = Concat(*parts, output_field=TextField())
     return Replace(Replace(document, Value("<"), Value(LESS_THAN)), Value(">"), Value(GREATER_THAN))
 

@@ -69,6 +69,23 @@ def test_snippets_highlight_matches_and_escape_the_article_text(client):
     assert "<script>alert(1)" not in page
 
 
+def test_a_snippet_says_each_thing_once_in_plain_words(client):
+    summary = "Night cramps wake runners."
+    make_condition(
+        "Night Cramps",
+        alternate_names=["sleep cramps"],
+        summary=summary,
+        overview=f"{summary} They are common.\n\n- **Stretch** the calf\n- Drink water",
+    )
+    response = client.get("/search/", {"q": "cramps stretch"})
+    snippet = str(response.context["outcome"].page[0].snippet)
+    assert snippet.count("wake runners") == 1  # the article repeats its summary; the snippet not
+    assert "Also known as" not in snippet  # shown on its own line above the snippet
+    assert "sleep cramps" in response.content.decode()
+    assert "**" not in snippet and "- " not in snippet
+    assert "<mark>Stretch</mark> the calf" in snippet
+
+
 def test_the_snippet_escaper_only_turns_its_own_markers_into_mark():
     snippet = safe_snippet(f"<mark>fake</mark> {MARK_START}real\ue001hl-stop\ue001 &")
     assert str(snippet) == "&lt;mark&gt;fake&lt;/mark&gt; <mark>real</mark> &amp;"
