@@ -113,8 +113,22 @@ def _document():
     ]
     for name, _ in SECTIONS:
         parts += [Value(" "), _plain(F(name))]
-    document = Concat(*parts, output_field=TextField())
-    return Replace(Replace(document, Value("<"), Value(LESS_THAN)), Value(">"), Value(GREATER_THAN))
+    return _tags_hidden(Concat(*parts, output_field=TextField()))
+
+
+def _tags_hidden(text):
+    return Replace(Replace(text, Value("<"), Value(LESS_THAN)), Value(">"), Value(GREATER_THAN))
+
+
+def _highlight(text, query, **options):
+    return SearchHeadline(
+        _tags_hidden(text),
+        query,
+        config=SEARCH_CONFIG,
+        start_sel=MARK_START,
+        stop_sel=MARK_STOP,
+        **options,
+    )
 
 
 def matching_conditions(query_text: str):
@@ -125,16 +139,24 @@ def matching_conditions(query_text: str):
         .filter(search_vector=query)
         .annotate(
             rank=SearchRank(F("search_vector"), query),
-            headline=SearchHeadline(
+            headline=_highlight(
                 _document(),
                 query,
-                config=SEARCH_CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
                 max_words=35,
                 min_words=15,
                 max_fragments=2,
                 fragment_delimiter=" … ",
+            ),
+            # The "Also known as" line, every name kept and the matching words marked.
+            names_headline=_highlight(
+                Func(
+                    F("alternate_names"),
+                    Value(", "),
+                    function="array_to_string",
+                    output_field=TextField(),
+                ),
+                query,
+                highlight_all=True,
             ),
         )
         .only("title", "slug", "summary", "alternate_names", "is_sample")
@@ -167,6 +189,7 @@ def search(raw_query: str | None, *, page_number=1) -> SearchOutcome:
     page = Paginator(matching_conditions(query_text), RESULTS_PER_PAGE).get_page(page_number)
     for condition in page.object_list:
         condition.snippet = safe_snippet(condition.headline)
+        condition.names_snippet = safe_snippet(condition.names_headline)
     if page.paginator.count:
         return SearchOutcome(query=query_text, page=page, suggestions=[])
     SearchMiss.record(query_text)

@@ -81,7 +81,7 @@ def test_a_snippet_says_each_thing_once_in_plain_words(client):
     snippet = str(response.context["outcome"].page[0].snippet)
     assert snippet.count("wake runners") == 1  # the article repeats its summary; the snippet not
     assert "Also known as" not in snippet  # shown on its own line above the snippet
-    assert "sleep cramps" in response.content.decode()
+    assert "Also known as: sleep <mark>cramps</mark>" in response.content.decode()
     assert "**" not in snippet and "- " not in snippet
     assert "<mark>Stretch</mark> the calf" in snippet
 
