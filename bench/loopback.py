@@ -58,8 +58,11 @@ def prepare_database(env: dict, *, demo: bool) -> None:
     manage("collectstatic", "--noinput", "-v0", env=env)
 
 
-def start_gunicorn(env: dict, *, workers: int) -> tuple[subprocess.Popen, str]:
-    """gunicorn on a free loopback port, once it answers /livez; returns it and its base URL."""
+def start_gunicorn(env: dict, *, workers: int, stderr=None) -> tuple[subprocess.Popen, str]:
+    """gunicorn on a free loopback port, once it answers /livez; returns it and its base URL.
+
+    `stderr`: a file for the server's log (the terminal by default).
+    """
     port = free_port()
     server = subprocess.Popen(
         [
@@ -74,6 +77,7 @@ def start_gunicorn(env: dict, *, workers: int) -> tuple[subprocess.Popen, str]:
         ],
         cwd=ROOT,
         env=env,
+        stderr=stderr,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

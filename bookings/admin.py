@@ -8,14 +8,17 @@ form error on the page, never a 500 and never a half-saved row.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from bookings import services
+from bookings import outbox, services
 from bookings.models import (
     Appointment,
     AppointmentEvent,
     BookingRules,
+    OutgoingEmail,
     Patient,
     Service,
     Therapist,
@@ -272,3 +275,93 @@ class AppointmentAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"Cancelled {cancelled} appointment{'s' if cancelled != 1 else ''}."
             )
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was emailed to whom, and what could not be, to phone instead.
+
+    The front desk acts on failed emails with the two actions; nothing is added, edited or
+    deleted by hand (sent ones are purged by send_queued_email after 30 days).
+    """
+
+    list_display = [
+        "created_at",
+        "kind",
+        "appointment_link",
+        "recipient",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        "handled_at",
+    ]
+    list_filter = ["status", "kind", ("handled_at", admin.EmptyFieldListFilter)]
+    search_fields = ["appointment__id__exact", "recipient", "appointment__patient__name"]
+    list_select_related = ["appointment"]
+    date_hierarchy = "created_at"
+    fields = [
+        "appointment_link",
+        "kind",
+        "recipient",
+        "appointment_starts_at",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "next_attempt_at",
+        "last_error",
+        "sent_at",
+        "handled_at",
+        "handled_by",
+        "created_at",
+        "subject",
+        "text",
+    ]
+    readonly_fields = fields
+    actions = ["send_again", "mark_handled"]
+
+    @admin.display(description="Appointment", ordering="appointment")
+    def appointment_link(self, email):
+        url = reverse("admin:bookings_appointment_change", args=[email.appointment_id])
+        return format_html('<a href="{}">{}</a>', url, email.appointment_id)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The actions need the change permission; a single email's page stays read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send again (failed emails)", permissions=["change"])
+    def send_again(self, request, queryset):
+        now = timezone.now()
+        with transaction.atomic():
+            ids = list(
+                queryset.filter(status=OutgoingEmail.Status.FAILED)
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)
+            )
+            OutgoingEmail.objects.filter(pk__in=ids).update(
+                status=OutgoingEmail.Status.PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                handled_at=None,
+                handled_by=None,
+            )
+            for email_id in ids:
+                transaction.on_commit(lambda email_id=email_id: outbox.dispatch(email_id))
+        self.message_user(
+            request, f"{len(ids)} email{'s' if len(ids) != 1 else ''} will be sent again."
+        )
+
+    @admin.action(
+        description="Mark as handled (the patient was told another way)", permissions=["change"]
+    )
+    def mark_handled(self, request, queryset):
+        handled = queryset.filter(
+            status=OutgoingEmail.Status.FAILED, handled_at__isnull=True
+        ).update(handled_at=timezone.now(), handled_by=request.user)
+        self.message_user(request, f"{handled} email{'s' if handled != 1 else ''} marked handled.")

@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from bookings.availability import clinic_zone, local_today, wall_clock_to_utc
-from bookings.models import Appointment, Therapist, TimeOff, WorkingHours
+from bookings.models import Appointment, OutgoingEmail, Therapist, TimeOff, WorkingHours
 
 NO_SHOW_WINDOW = timedelta(days=30)
 
@@ -149,6 +149,11 @@ def no_show_rate(*, now: datetime | None = None, window: timedelta = NO_SHOW_WIN
         attended=Count("pk", filter=Q(status=Appointment.Status.ATTENDED)),
     )
     return NoShowRate(no_shows=counts["no_shows"], attended=counts["attended"])
+
+
+def undelivered_emails() -> int:
+    """How many patients' emails were given up on and not yet handled: patients to phone."""
+    return OutgoingEmail.objects.undelivered().count()
 
 
 def front_desk_dashboard(*, now: datetime | None = None) -> dict:

@@ -1,31 +1,33 @@
-"""Email to patients about their appointments: one helper, text and HTML, sent after commit.
+"""Email to patients about their appointments: one helper, text and HTML, through the outbox.
 
 Each email is a template triple under templates/emails/: `<name>_subject.txt`, `<name>.txt` and
-`<name>.html`. A failure to send is logged and never rolls back or loses the booking: the send runs
-in `transaction.on_commit`, after the data is safe, and its errors are caught. Log lines name the
-appointment by id only: never the patient's address, never the manage token.
+`<name>.html`. `send_appointment_email` renders it and writes it to the outbox (`OutgoingEmail`)
+in the caller's transaction, so the email exists exactly when the booking does; after commit it
+is handed to bookings/outbox.py to send. A failure to send is logged and retried, and never rolls
+back or loses the booking. Log lines name the appointment by id only: never the patient's
+address, never the manage token.
 """
 
 import logging
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from bookings import calendars
+from bookings import calendars, outbox
 from bookings.availability import clinic_zone
-from bookings.models import Appointment
+from bookings.models import Appointment, OutgoingEmail
 from conditions.models import ClinicProfile
 
 logger = logging.getLogger(__name__)
 
-BOOKED = "booked"
-RESCHEDULED = "rescheduled"
-CANCELLED = "cancelled"
-REMINDER = "reminder"
+BOOKED = OutgoingEmail.Kind.BOOKED
+RESCHEDULED = OutgoingEmail.Kind.RESCHEDULED
+CANCELLED = OutgoingEmail.Kind.CANCELLED
+REMINDER = OutgoingEmail.Kind.REMINDER
 _TEMPLATES = {
     BOOKED: "emails/appointment_booked",
     RESCHEDULED: "emails/appointment_rescheduled",
@@ -37,22 +39,12 @@ _TEMPLATES = {
 _WITH_CALENDAR = {BOOKED, RESCHEDULED, CANCELLED}
 
 
-def send_templated_email(
-    *,
-    to: list[str],
-    template: str,
-    context: dict,
-    attachments: list[tuple] = (),
-) -> None:
-    """Render `<template>_subject.txt`, `.txt` and `.html` and send them now, as one email."""
+def render_templated_email(*, template: str, context: dict) -> tuple[str, str, str]:
+    """Render `<template>_subject.txt`, `.txt` and `.html`: the subject, text and HTML."""
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    for attachment in attachments:
-        message.attach(*attachment)
-    message.send()
+    return subject, text, html
 
 
 def manage_url(appointment: Appointment) -> str:
@@ -60,22 +52,33 @@ def manage_url(appointment: Appointment) -> str:
 
 
 def send_appointment_email(appointment: Appointment, *, kind: str) -> None:
-    """Queue the patient's email about `appointment` for after the current transaction commits."""
+    """Queue the patient's email about `appointment` with the current transaction; it is sent
+    after the commit (bookings/outbox.py), and not at all if the transaction rolls back.
+    """
     if kind not in _TEMPLATES:
         raise ValueError(f"Unknown appointment email: {kind}")
-    transaction.on_commit(partial(_send_appointment_email, appointment.pk, kind))
+    try:
+        # A savepoint: an email that cannot even be written must not undo the booking.
+        with transaction.atomic():
+            email = queue_appointment_email(appointment, kind=kind)
+    except Exception as error:
+        logger.error(
+            "Could not queue the %s email for appointment %s (%s)",
+            kind,
+            appointment.pk,
+            outbox.describe_error(error),
+        )
+        return
+    transaction.on_commit(partial(outbox.dispatch, email.pk))
 
 
-def deliver_appointment_email(
-    appointment: Appointment,
-    *,
-    kind: str,
-    profile: ClinicProfile | None = None,
-) -> None:
-    """Send the `kind` email about `appointment` now; raises if the mail server refuses it.
+def queue_appointment_email(
+    appointment: Appointment, *, kind: str, profile: ClinicProfile | None = None
+) -> OutgoingEmail:
+    """Write the `kind` email about `appointment` to the outbox, rendered now; nothing is sent.
 
     `appointment` should come with its therapist, service and patient selected; a caller
-    sending a batch (send_reminders) passes the clinic profile it loaded once.
+    queueing a batch (send_reminders) passes the clinic profile it loaded once.
     """
     if kind not in _TEMPLATES:
         raise ValueError(f"Unknown appointment email: {kind}")
@@ -90,42 +93,21 @@ def deliver_appointment_email(
         "location": calendars.location_text(profile),
         "book_url": settings.SITE_URL + reverse("bookings:book"),
     }
-    attachments = []
+    ics = ""
     if kind in _WITH_CALENDAR:
         method = calendars.CANCEL if kind == CANCELLED else calendars.REQUEST
         ics = calendars.appointment_calendar(
             appointment, method=method, manage_url=url, profile=profile
-        )
-        attachments.append(("appointment.ics", ics, f"text/calendar; method={method}"))
-    send_templated_email(
-        to=[appointment.patient.email],
-        template=_TEMPLATES[kind],
-        context=context,
-        attachments=attachments,
+        ).decode()
+    subject, text, html = render_templated_email(template=_TEMPLATES[kind], context=context)
+    return OutgoingEmail.objects.create(
+        appointment=appointment,
+        kind=kind,
+        recipient=appointment.patient.email,
+        subject=subject,
+        text=text,
+        html=html,
+        ics=ics,
+        appointment_starts_at=appointment.starts_at,
+        next_attempt_at=timezone.now(),
     )
-
-
-def log_failure(kind: str, appointment_id: int, error: BaseException) -> None:
-    # No traceback: an SMTP refusal's message names the recipient's address, and the log must
-    # not. The error's type (and SMTP code, when there is one) is enough to tell a mail server
-    # that is down from an address it refuses.
-    code = getattr(error, "smtp_code", None)
-    logger.error(
-        "Could not send the %s email for appointment %s (%s%s)",
-        kind,
-        appointment_id,
-        type(error).__name__,
-        f" {code}" if code else "",
-    )
-
-
-def _send_appointment_email(appointment_id: int, kind: str) -> None:
-    try:
-        appointment = Appointment.objects.select_related("therapist", "service", "patient").get(
-            pk=appointment_id
-        )
-        deliver_appointment_email(appointment, kind=kind)
-    except Exception as error:
-        # The appointment is committed; a mail server that is down must not turn that into an
-        # error page. The front desk can see the booking in the admin and call the patient.
-        log_failure(kind, appointment_id, error)

@@ -3,17 +3,19 @@
 `manage.py send_reminders` runs `send_due_reminders` from cron every few minutes, on any number
 of hosts, possibly at the same moment. Two steps:
 
-1. Claim: one short transaction selects the due appointments FOR UPDATE SKIP LOCKED and stamps
-   `reminder_sent_at`. A run that starts while another holds those rows skips them; one that
-   reaches them after the other committed re-checks the row (PostgreSQL re-evaluates the WHERE
-   clause on the committed version) and no longer finds it due. So each appointment is claimed
-   by exactly one run.
-2. Send, after the commit, outside any transaction: a slow mail server holds no lock.
+1. Claim: one short transaction selects the due appointments FOR UPDATE SKIP LOCKED, stamps
+   `reminder_sent_at` and writes each reminder to the outbox (`OutgoingEmail`). A run that starts
+   while another holds those rows skips them; one that reaches them after the other committed
+   re-checks the row (PostgreSQL re-evaluates the WHERE clause on the committed version) and no
+   longer finds it due. So each appointment is claimed, and its reminder queued, exactly once.
+2. Send, after the commit, through the outbox (bookings/outbox.py): a slow mail server holds no
+   appointment's lock.
 
-Delivery is at most once. A send that fails is logged (appointment id only) and not retried: the
-claim stands, so a mail server that refuses an address is not hammered every five minutes, and a
-patient never gets the same reminder twice. The appointment's history shows no "Reminder sent",
-which tells the front desk to call.
+A send that fails is logged (appointment id only) and retried from the outbox by
+`manage.py send_queued_email` with backoff, never by claiming the appointment again: the patient
+gets that one reminder, late rather than never, and never twice. The appointment's history says
+"Reminder sent" once it really went; one given up on shows on the admin index, so the front desk
+can call.
 
 Moved appointments: a reminder counts for the time it was sent for. When an appointment changed
 after its reminder (`updated_at` later than `reminder_sent_at`) and that reminder went out before
@@ -32,9 +34,8 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from bookings import emails
-from bookings.availability import clinic_zone
-from bookings.models import Appointment, AppointmentEvent
+from bookings import emails, outbox
+from bookings.models import Appointment, OutgoingEmail
 from conditions.models import ClinicProfile
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class ReminderRun:
-    """What one run did: the ids of the appointments reminded, and of those that failed."""
+    """What one run did: the ids of the appointments reminded, and of those whose reminder
+    failed (it stays in the outbox, retried by send_queued_email)."""
 
     sent: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
@@ -66,18 +68,42 @@ def due_for_reminder(*, now: datetime, lead_time: timedelta) -> QuerySet[Appoint
     )
 
 
-def claim_due_reminders(*, now: datetime, lead_time: timedelta) -> list[int]:
-    """Mark the due appointments as reminded, in one transaction; returns the ids this run won."""
+def claim_due_reminders(*, now: datetime, lead_time: timedelta) -> list[OutgoingEmail]:
+    """Mark the due appointments as reminded and queue their reminders, in one transaction.
+
+    Returns the reminders this run queued (and so must send), one per appointment it won.
+    """
     with transaction.atomic():
-        claimed = list(
+        appointments = list(
             due_for_reminder(now=now, lead_time=lead_time)
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("therapist", "service", "patient")
             .order_by("starts_at", "pk")
-            .values_list("pk", flat=True)
         )
-        if claimed:
-            Appointment.objects.filter(pk__in=claimed).update(reminder_sent_at=now)
-    return claimed
+        if not appointments:
+            return []
+        profile = ClinicProfile.load()
+        queued = []
+        for appointment in appointments:
+            try:
+                with transaction.atomic():
+                    queued.append(
+                        emails.queue_appointment_email(
+                            appointment, kind=emails.REMINDER, profile=profile
+                        )
+                    )
+            except Exception as error:
+                # Left unclaimed: the next run tries again (and logs again) rather than
+                # forgetting this patient.
+                logger.error(
+                    "Could not queue the reminder email for appointment %s (%s)",
+                    appointment.pk,
+                    outbox.describe_error(error),
+                )
+        Appointment.objects.filter(pk__in=[email.appointment_id for email in queued]).update(
+            reminder_sent_at=now
+        )
+    return queued
 
 
 def send_due_reminders(
@@ -87,34 +113,12 @@ def send_due_reminders(
     now = now or timezone.now()
     lead_time = lead_time or default_lead_time()
     run = ReminderRun()
-    claimed = claim_due_reminders(now=now, lead_time=lead_time)
-    if not claimed:
-        return run
-    profile = ClinicProfile.load()
-    appointments = (
-        Appointment.objects.select_related("therapist", "service", "patient")
-        # Cancelled in the instant since the claim: no reminder for it.
-        .filter(pk__in=claimed, status=Appointment.Status.BOOKED)
-        .order_by("starts_at", "pk")
-    )
-    for appointment in appointments:
-        try:
-            emails.deliver_appointment_email(appointment, kind=emails.REMINDER, profile=profile)
-        except Exception as error:
-            emails.log_failure(emails.REMINDER, appointment.pk, error)
-            run.failed.append(appointment.pk)
-            continue
-        AppointmentEvent.objects.create(
-            appointment=appointment,
-            actor=None,
-            action=AppointmentEvent.Action.REMINDER_SENT,
-            detail=f"Reminder emailed for {_describe(appointment.starts_at)}",
-        )
-        run.sent.append(appointment.pk)
-    logger.info("Sent %s reminders (%s failed)", len(run.sent), len(run.failed))
+    for email in claim_due_reminders(now=now, lead_time=lead_time):
+        outcome = outbox.send_email(email.pk)
+        if outcome == outbox.SENT:
+            run.sent.append(email.appointment_id)
+        elif outcome is not None:
+            run.failed.append(email.appointment_id)
+        # None: a send_queued_email run that started meanwhile holds it, and sends it.
+    logger.info("Sent %s reminders (%s failed, to be retried)", len(run.sent), len(run.failed))
     return run
-
-
-def _describe(moment: datetime) -> str:
-    local = moment.astimezone(clinic_zone())
-    return f"{local:%a} {local.day} {local:%b} {local:%H:%M} {local.tzname()}"

@@ -131,8 +131,8 @@ def test_each_reminder_is_recorded_in_the_appointments_history_by_no_one(
 
 
 @pytest.mark.django_db
-def test_a_failed_send_is_logged_without_the_address_and_not_retried(
-    alex, follow_up, settings, caplog, mailoutbox
+def test_a_failed_send_is_logged_without_the_address_and_retried_from_the_outbox_once(
+    alex, follow_up, settings, caplog, mailoutbox, clock
 ):
     settings.EMAIL_BACKEND = "tests.bookings.failing_backend.FailingBackend"
     appointment = book(alex, follow_up, local(2027, 1, 4, 10), "private.person@example.com")
@@ -149,11 +149,21 @@ def test_a_failed_send_is_logged_without_the_address_and_not_retried(
         action=AppointmentEvent.Action.REMINDER_SENT
     ).exists()
 
-    # The claim stands: the next run does not try again (and again, every five minutes).
+    # The claim stands: the next reminders run does not queue it again...
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    again = reminders.send_due_reminders(now=NOW + timedelta(minutes=5))
+    clock[0] = NOW + timedelta(minutes=5)
+    again = reminders.send_due_reminders(now=clock[0])
     assert again.sent == [] and again.failed == []
     assert mailoutbox == []
+    # ...the outbox retries the one it queued, and records it in the history once it went.
+    call_command("send_queued_email", stdout=StringIO())
+    call_command("send_queued_email", stdout=StringIO())
+    (message,) = mailoutbox
+    assert message.to == ["private.person@example.com"]
+    assert message.subject.startswith("Reminder:")
+    event = AppointmentEvent.objects.get(action=AppointmentEvent.Action.REMINDER_SENT)
+    assert event.appointment == appointment
+    assert event.detail == "Reminder emailed for Mon 4 Jan 10:00 PST"
 
 
 @pytest.mark.django_db
@@ -294,7 +304,9 @@ def test_a_run_skips_appointments_another_run_is_claiming_and_finds_them_done_af
 
     (_, first), (_, second) = run_at_once([slow_claim, second_host])
 
-    assert sorted(first) == sorted(appointment.pk for appointment in due_appointments)
+    assert sorted(email.appointment_id for email in first) == sorted(
+        appointment.pk for appointment in due_appointments
+    )
     assert second.sent == [] and second.failed == []  # skipped the locked rows, did not wait
     # After the first host committed, a third run finds nothing left to send.
     assert reminders.send_due_reminders(now=NOW).sent == []

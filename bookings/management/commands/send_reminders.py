@@ -2,7 +2,8 @@
 
     */5 * * * *  cd /srv/clinic && .venv/bin/python manage.py send_reminders
 
-Two hosts running it at the same moment send each reminder once (see bookings/reminders.py).
+Two hosts running it at the same moment send each reminder once (see bookings/reminders.py). A
+reminder that could not be sent stays in the outbox, and `send_queued_email` retries it.
 """
 
 import argparse
@@ -51,5 +52,5 @@ class Command(BaseCommand):
             # A non-zero exit, so cron mails the operator; the log names the appointments.
             raise CommandError(
                 f"Could not send {failed} reminder{'' if failed == 1 else 's'}; "
-                "see the log (they will not be retried)."
+                "see the log (send_queued_email will retry them)."
             )

@@ -1,0 +1,313 @@
+"""Sending the outbox: patients' emails queued by bookings/emails.py, delivered after commit.
+
+Each `OutgoingEmail` row is written in the same transaction as the booking, move or cancellation
+it is about, so it exists exactly when the change does. Sending it:
+
+1. Claim: one transaction selects the row FOR UPDATE SKIP LOCKED, only if it is still pending
+   and due (`OutgoingEmail.objects.due`). Whoever holds the lock sends; anyone else skips it, so
+   the background thread and any number of `send_queued_email` runs send each email once.
+2. Send with Django's mail backend (EMAIL_TIMEOUT bounds a hanging server) while holding the lock,
+   then mark it sent in the same transaction. A failure is logged on one line (the error's type
+   and SMTP code, never the address or the message) and the next attempt is scheduled with
+   backoff; after MAX_ATTEMPTS (about a day) the email is marked failed, which the front desk
+   sees on the admin index.
+
+A process killed mid-send rolls its transaction back: the row stays pending and the next
+`send_queued_email` run sends it. The one gap is a send the mail server accepted just before the
+process died or the database went away, uncommitted: that email can go twice, never zero times.
+
+After commit the row is handed to `dispatch`: sent at once in the same thread (EMAIL_DELIVERY=
+"inline") or queued for this process's courier thread ("background", the default), so a hanging
+mail server never holds up a patient's request.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import queue
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bookings import calendars
+from bookings.availability import clinic_zone
+from bookings.models import AppointmentEvent, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# The wait before each retry: attempt 1 fails, the next is a minute later, and so on. The tenth
+# failure, about 24 hours after the first, gives up.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(minutes=30),
+    timedelta(hours=1),
+    timedelta(hours=2),
+    timedelta(hours=4),
+    timedelta(hours=8),
+    timedelta(hours=8),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# Sent emails hold patients' names, addresses and times: kept this long, for questions, then purged.
+RETENTION = timedelta(days=30)
+
+SENT = "sent"
+RETRYING = "retrying"
+GAVE_UP = "gave_up"
+
+
+@dataclass
+class OutboxRun:
+    """What one `send_due_emails` run did, as email ids."""
+
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    gave_up: list[int] = field(default_factory=list)
+
+    def add(self, outcome: str, email_id: int) -> None:
+        {SENT: self.sent, RETRYING: self.retrying, GAVE_UP: self.gave_up}[outcome].append(email_id)
+
+
+def as_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.recipient])
+    message.attach_alternative(email.html, "text/html")
+    if email.ics:
+        cancelled = email.kind == OutgoingEmail.Kind.CANCELLED
+        method = calendars.CANCEL if cancelled else calendars.REQUEST
+        message.attach("appointment.ics", email.ics, f"text/calendar; method={method}")
+    return message
+
+
+def send_email(email_id: int) -> str | None:
+    """Send the email `email_id` if it is due and no one else is sending it; returns the outcome.
+
+    None when there was nothing to do: already sent, not due, or held by another sender.
+    """
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.due(now=timezone.now())
+            .select_for_update(skip_locked=True)
+            .filter(pk=email_id)
+            .first()
+        )
+        return None if email is None else _attempt(email)
+
+
+def send_due_emails(*, ignore_backoff: bool = False) -> OutboxRun:
+    """Send every due email, oldest first, each claimed in its own transaction (see above).
+
+    `ignore_backoff`: every pending email is due now (the mail server is fixed: why wait hours).
+    """
+    run = OutboxRun()
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            email = (
+                OutgoingEmail.objects.due(now=None if ignore_backoff else timezone.now())
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .select_for_update(skip_locked=True)
+                .first()
+            )
+            if email is None:
+                break
+            last_pk = email.pk
+            run.add(_attempt(email), email.pk)
+    if run.sent or run.retrying or run.gave_up:
+        logger.info(
+            "Outbox: %s sent, %s to retry, %s given up",
+            len(run.sent),
+            len(run.retrying),
+            len(run.gave_up),
+        )
+    return run
+
+
+def purge_old_emails(*, now: datetime | None = None) -> int:
+    """Delete emails sent, or failed and handled, more than RETENTION ago; returns how many."""
+    cutoff = (now or timezone.now()) - RETENTION
+    deleted, _ = OutgoingEmail.objects.filter(
+        Q(status=OutgoingEmail.Status.SENT, sent_at__lt=cutoff)
+        | Q(status=OutgoingEmail.Status.FAILED, handled_at__lt=cutoff)
+    ).delete()
+    return deleted
+
+
+def log_failure(kind: str, appointment_id: int, error: BaseException, outcome: str = "") -> None:
+    # No traceback: an SMTP refusal's message names the recipient's address, and the log must
+    # not. The error's type (and SMTP code, when there is one) is enough to tell a mail server
+    # that is down from an address it refuses.
+    logger.error(
+        "Could not send the %s email for appointment %s (%s)%s",
+        kind,
+        appointment_id,
+        describe_error(error),
+        f"; {outcome}" if outcome else "",
+    )
+
+
+def describe_error(error: BaseException) -> str:
+    """The error's type and SMTP code, and the type of the error it came from: never its text."""
+    code = getattr(error, "smtp_code", None)
+    described = f"{type(error).__name__}{f' {code}' if code else ''}"
+    # smtplib reports a server that never answers as SMTPServerDisconnected; the timeout behind
+    # it is what tells a hanging server from one that hung up.
+    origin = error.__cause__ or error.__context__
+    if origin is not None and type(origin) is not type(error):
+        described += f" after {type(origin).__name__}"
+    return described[:200]
+
+
+def _attempt(email: OutgoingEmail) -> str:
+    """Send the claimed `email` and record the result on its row; the caller holds its lock."""
+    email.attempts += 1
+    email.last_attempt_at = timezone.now()
+    try:
+        as_message(email).send()
+    except Exception as error:
+        return _record_failure(email, error)
+    email.status = OutgoingEmail.Status.SENT
+    email.sent_at = timezone.now()
+    email.next_attempt_at = None
+    email.save(
+        update_fields=["status", "sent_at", "next_attempt_at", "attempts", "last_attempt_at"]
+    )
+    if email.kind == OutgoingEmail.Kind.REMINDER:
+        # The history says a reminder went when it really went, for the time it was written for.
+        local = email.appointment_starts_at.astimezone(clinic_zone())
+        AppointmentEvent.objects.create(
+            appointment_id=email.appointment_id,
+            actor=None,
+            action=AppointmentEvent.Action.REMINDER_SENT,
+            detail=f"Reminder emailed for {local:%a} {local.day} {local:%b} {local:%H:%M} "
+            f"{local.tzname()}",
+        )
+    return SENT
+
+
+def _record_failure(email: OutgoingEmail, error: Exception) -> str:
+    email.last_error = describe_error(error)
+    if email.attempts >= MAX_ATTEMPTS:
+        email.status = OutgoingEmail.Status.FAILED
+        email.next_attempt_at = None
+        outcome = GAVE_UP
+        note = f"attempt {email.attempts} of {MAX_ATTEMPTS}, given up: the front desk will call"
+    else:
+        delay = BACKOFF[email.attempts - 1]
+        email.next_attempt_at = email.last_attempt_at + delay
+        outcome = RETRYING
+        note = f"attempt {email.attempts} of {MAX_ATTEMPTS}, retrying in {_minutes(delay)}"
+    email.save(
+        update_fields=["status", "next_attempt_at", "attempts", "last_attempt_at", "last_error"]
+    )
+    log_failure(email.kind, email.appointment_id, error, note)
+    return outcome
+
+
+def _minutes(delay: timedelta) -> str:
+    minutes = int(delay.total_seconds() // 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h"
+
+
+# --- after commit ----------------------------------------------------------------------------
+
+
+def dispatch(email_id: int) -> None:
+    """Send the just-committed email: now, in this thread, or through the courier thread."""
+    if settings.EMAIL_DELIVERY == "inline":
+        _send_logging_errors(email_id)
+    else:
+        courier.deliver(email_id)
+
+
+def _send_logging_errors(email_id: int) -> None:
+    try:
+        send_email(email_id)
+    except Exception as error:
+        # The database, not the mail server (send_email records those): the row is still
+        # pending, and send_queued_email will send it.
+        logger.error("Could not send queued email %s (%s)", email_id, describe_error(error))
+
+
+_STOP = object()
+
+
+class Courier:
+    """One daemon thread per process that sends the emails handed to it, one at a time.
+
+    Started by the first email, never at import: gunicorn forks its workers after importing
+    the app, and a thread does not survive a fork (the child starts its own). The thread closes
+    its database connection whenever its queue is empty, and when it ends.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue | None = None
+        self._thread: threading.Thread | None = None
+        self._abandon = threading.Event()
+        self._exit_hook_registered = False
+
+    def deliver(self, email_id: int) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._queue = queue.SimpleQueue()
+                self._abandon = threading.Event()
+                self._thread = threading.Thread(
+                    target=self._run,
+                    args=(self._queue, self._abandon),
+                    name="email-courier",
+                    daemon=True,
+                )
+                self._thread.start()
+                if not self._exit_hook_registered:
+                    atexit.register(self._stop_at_exit)
+                    self._exit_hook_registered = True
+            self._queue.put(email_id)
+
+    def stop(self, timeout: float | None = None, *, drain: bool = True) -> bool:
+        """End the thread, after sending what it was handed (`drain`) or only the email in
+        hand; returns False if it is still busy at `timeout`.
+        """
+        with self._lock:
+            thread, work, abandon = self._thread, self._queue, self._abandon
+            self._thread = self._queue = None
+        if thread is None:
+            return True
+        if not drain:
+            abandon.set()
+        work.put(_STOP)
+        thread.join(timeout)
+        return not thread.is_alive()
+
+    def _stop_at_exit(self) -> None:
+        # A worker shutting down (a deploy, a restart) finishes the email in hand rather than
+        # being killed mid-send; the others are pending in the database for send_queued_email.
+        self.stop(timeout=settings.EMAIL_TIMEOUT + 1, drain=False)
+
+    def _run(self, work: queue.SimpleQueue, abandon: threading.Event) -> None:
+        try:
+            while (email_id := work.get()) is not _STOP and not abandon.is_set():
+                close_old_connections()
+                _send_logging_errors(email_id)
+                if work.empty():
+                    connection.close()
+        finally:
+            connection.close()
+
+    def _forget_after_fork(self) -> None:
+        self._lock = threading.Lock()
+        self._queue = self._thread = None
+
+
+courier = Courier()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=courier._forget_after_fork)

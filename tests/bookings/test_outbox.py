@@ -1,0 +1,562 @@
+"""The outbox: each email written with its booking, sent after commit, retried until it goes.
+
+The mail-server tests are transactional: the booking commits for real and the courier thread
+sends with its own database connection, as in a gunicorn worker. Every test that starts the
+courier stops it (joined, its connection closed) before the database is flushed.
+"""
+
+import logging
+import socket
+import threading
+import time
+from datetime import datetime, timedelta
+from datetime import time as clock_time
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from bookings import emails, outbox, permissions, services
+from bookings.forms import format_start
+from bookings.models import Appointment, OutgoingEmail
+from conditions.models import ClinicProfile
+from tests.bookings.conftest import (
+    LA,
+    local,
+    make_appointment,
+    make_therapist,
+    make_user,
+    next_weekday_after,
+)
+from tests.bookings.test_views import DETAILS, flow
+from tests.clinic.test_settings import manage
+from tests.concurrency import run_at_once
+
+NOW = local(2027, 1, 1, 12)
+TEN = local(2027, 1, 4, 10)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+class HangingMailServer:
+    """A loopback TCP server that accepts connections and never says a word until released."""
+
+    def __init__(self):
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        self.connected = threading.Event()
+        self.released = False
+        self._held = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self.released:
+            try:
+                held, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._held.append(held)
+            self.connected.set()
+
+    def release(self):
+        self.released = True
+        self._thread.join(timeout=5)
+        for held in self._held:
+            held.close()
+        self._listener.close()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: a mail server that is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SlowBackend(EmailBackend):
+    """The test backend (mail.outbox), a little slow, so concurrent runs really overlap."""
+
+    def send_messages(self, messages):
+        time.sleep(0.05)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def background_delivery(settings):
+    settings.EMAIL_DELIVERY = "background"
+    yield
+    assert outbox.courier.stop(timeout=30), "the courier thread did not finish"
+
+
+@pytest.fixture
+def hanging_server():
+    server = HangingMailServer()
+    yield server
+    if not server.released:
+        server.release()
+
+
+@pytest.fixture
+def start():
+    return datetime.combine(next_weekday_after(5, weekday=1), clock_time(10), tzinfo=LA)
+
+
+def book_online(client, therapist, service, starts_at):
+    """The patient's last two steps at /book/: details, then confirm; returns the confirm."""
+    client.post("/book/details/" + flow(service, therapist, starts_at), DETAILS)
+    return client.post(
+        "/book/review/",
+        {"service": service.slug, "therapist": therapist.pk, "start": format_start(starts_at)},
+    )
+
+
+def book(therapist, service, starts_at=TEN, email="pat@example.com"):
+    return services.book_appointment(
+        service=service,
+        therapist=therapist,
+        starts_at=starts_at,
+        patient=services.PatientDetails(name="Pat Example", email=email, phone="6505550100"),
+        now=NOW,
+    )
+
+
+def later(monkeypatch, delta):
+    """Move timezone.now() `delta` ahead of the real clock (a cron run after the backoff)."""
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + delta)
+
+
+def use_smtp(settings, port, *, timeout):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_TIMEOUT = timeout
+
+
+def send_queued_email() -> str:
+    out = StringIO()
+    call_command("send_queued_email", stdout=out)
+    return out.getvalue().strip()
+
+
+# --- written with the booking, sent after commit ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_booking_writes_one_outbox_row_in_its_transaction_and_inline_delivery_sends_it(
+    alex, follow_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(alex, follow_up)
+        (email,) = OutgoingEmail.objects.all()
+        assert (email.status, email.attempts, mailoutbox) == ("pending", 0, [])
+
+    email.refresh_from_db()
+    assert email.appointment == appointment and email.kind == "booked"
+    assert email.recipient == "pat@example.com"
+    assert email.status == "sent" and email.sent_at is not None and email.attempts == 1
+    assert email.next_attempt_at is None
+    (message,) = mailoutbox
+    assert message.subject == email.subject and message.body == email.text
+    assert message.attachments[0][1] == email.ics and "BEGIN:VCALENDAR" in email.ics
+
+
+@pytest.mark.django_db
+def test_a_booking_rolled_back_writes_no_email(
+    alex, follow_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        book(alex, follow_up)
+        raise RuntimeError("something later failed")
+    assert not OutgoingEmail.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_the_email_says_what_was_true_when_it_was_queued(
+    alex, follow_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    profile = ClinicProfile.load()
+    profile.name = "Sports & Spine"
+    profile.save()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        book(alex, follow_up)
+    profile.name = "Renamed Clinic"
+    profile.save()
+    for callback in callbacks:
+        callback()
+    (message,) = mailoutbox
+    assert "Sports & Spine" in message.subject and "Renamed" not in message.body
+
+
+@pytest.mark.django_db
+def test_an_email_that_cannot_be_written_is_logged_and_the_booking_stands(
+    alex, follow_up, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise LookupError("template missing")
+
+    monkeypatch.setattr(emails, "render_templated_email", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(alex, follow_up)
+    assert Appointment.objects.get().pk == appointment.pk
+    assert not OutgoingEmail.objects.exists()
+    assert (
+        f"Could not queue the booked email for appointment {appointment.pk} (LookupError)"
+        in caplog.text
+    )
+
+
+# --- a mail server that hangs or is down ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hanging_mail_server_does_not_hold_up_the_booking_and_the_email_is_sent_later(
+    client,
+    alex,
+    follow_up,
+    start,
+    settings,
+    caplog,
+    monkeypatch,
+    background_delivery,
+    hanging_server,
+):
+    use_smtp(settings, hanging_server.port, timeout=2)
+    caplog.set_level(logging.INFO)
+
+    response = book_online(client, alex, follow_up, start)
+
+    # The patient has their answer while the mail server has not said a word...
+    assert response.status_code == 302 and response["Location"] == "/book/confirmed/"
+    assert not hanging_server.released
+    appointment = Appointment.objects.get()
+    email = OutgoingEmail.objects.get()
+    assert email.appointment == appointment
+    assert (email.status, email.attempts) == ("pending", 0)  # the send is still under way
+    assert "Could not send" not in caplog.text
+    # ...and it is not for want of trying: the courier is connected and waiting on it.
+    assert hanging_server.connected.wait(timeout=10)
+
+    assert outbox.courier.stop(timeout=30)  # EMAIL_TIMEOUT ends the wait
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (
+        "pending",
+        1,
+        "SMTPServerDisconnected after TimeoutError",
+    )
+    assert email.next_attempt_at > email.last_attempt_at
+    failures = [r.getMessage() for r in caplog.records if "Could not send" in r.getMessage()]
+    assert failures == [
+        f"Could not send the booked email for appointment {appointment.pk} "
+        "(SMTPServerDisconnected after TimeoutError); "
+        f"attempt 1 of {outbox.MAX_ATTEMPTS}, retrying in 1 min"
+    ]
+    assert "pat@example.com" not in caplog.text
+    assert appointment.manage_token not in caplog.text
+    hanging_server.release()
+
+    # The mail server is back; cron's next run after the backoff sends it, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later(monkeypatch, timedelta(minutes=2))
+    assert send_queued_email().startswith("Sent 1 email;")
+    assert send_queued_email().startswith("Sent 0 emails;")
+    (message,) = mail.outbox
+    assert message.to == ["pat@example.com"] and "is booked" in message.subject
+    email.refresh_from_db()
+    assert email.status == "sent" and email.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_is_down_fails_fast_is_logged_and_retried_later(
+    client, alex, follow_up, start, settings, caplog, monkeypatch, background_delivery
+):
+    use_smtp(settings, closed_port(), timeout=2)
+
+    response = book_online(client, alex, follow_up, start)
+
+    assert response.status_code == 302
+    assert outbox.courier.stop(timeout=30)
+    appointment = Appointment.objects.get()
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.attempts) == ("pending", 1)
+    assert email.last_error == "ConnectionRefusedError"
+    assert (
+        f"Could not send the booked email for appointment {appointment.pk} "
+        "(ConnectionRefusedError)" in caplog.text
+    )
+    assert "pat@example.com" not in caplog.text
+
+    # Still down a minute later: another attempt, a longer wait.
+    later(monkeypatch, timedelta(minutes=2))
+    assert send_queued_email().startswith("Sent 0 emails; 1 to retry later")
+    email.refresh_from_db()
+    assert email.attempts == 2
+    assert email.next_attempt_at - email.last_attempt_at == timedelta(minutes=5)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_queued_email().startswith("Sent 0 emails;")  # not due yet
+    # The operator fixed the mail server and does not wait out the backoff.
+    out = StringIO()
+    call_command("send_queued_email", "--now", stdout=out)
+    assert out.getvalue().startswith("Sent 1 email;")
+    assert len(mail.outbox) == 1
+    assert OutgoingEmail.objects.get().status == "sent"
+
+
+# --- send_queued_email -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queued_emails(alex, follow_up):
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    starts = [local(2027, 1, 4, 13) + timedelta(minutes=30 * i) for i in range(6)]
+    appointments = [
+        make_appointment(
+            therapist=therapist,
+            service=follow_up,
+            starts_at=starts_at,
+            email=f"patient{index}-{therapist.pk}@example.com",
+        )
+        for index, starts_at in enumerate(starts)
+        for therapist in (alex, sam)
+    ]
+    # Written as a booking writes them; not handed to anyone (as if the web worker was killed).
+    return [emails.queue_appointment_email(a, kind=emails.BOOKED) for a in appointments]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("runs", [2, 4])
+def test_runs_at_the_same_moment_send_each_email_exactly_once(queued_emails, settings, runs):
+    settings.EMAIL_BACKEND = "tests.bookings.test_outbox.SlowBackend"
+
+    outcomes = run_at_once([outbox.send_due_emails] * runs)
+
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    sent = [email_id for _, run in outcomes for email_id in run.sent]
+    assert sorted(sent) == sorted(email.pk for email in queued_emails)
+    assert sum(1 for _, run in outcomes if run.sent) > 1  # they really shared the work
+    assert sorted(address for message in mail.outbox for address in message.to) == sorted(
+        email.recipient for email in queued_emails
+    )
+    assert set(OutgoingEmail.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+@pytest.mark.django_db
+def test_a_later_email_waits_for_an_earlier_one_of_the_same_appointment(
+    alex, follow_up, settings, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.bookings.failing_backend.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(alex, follow_up)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reschedule_appointment(
+            appointment=appointment, starts_at=TEN + timedelta(hours=1), now=NOW
+        )
+    assert mailoutbox == []  # "moved" does not overtake "booked"
+
+    later(monkeypatch, timedelta(minutes=2))
+    send_queued_email()
+    assert len(mailoutbox) == 2
+    assert "is booked" in mailoutbox[0].subject and "has moved" in mailoutbox[1].subject
+
+
+@pytest.mark.django_db
+def test_it_gives_up_after_the_last_attempt_logs_it_and_exits_non_zero(
+    alex, follow_up, settings, caplog
+):
+    appointment = make_appointment(therapist=alex, service=follow_up, starts_at=TEN)
+    email = emails.queue_appointment_email(appointment, kind=emails.BOOKED)
+    OutgoingEmail.objects.filter(pk=email.pk).update(attempts=outbox.MAX_ATTEMPTS - 1)
+    settings.EMAIL_BACKEND = "tests.bookings.failing_backend.FailingBackend"
+
+    with pytest.raises(CommandError, match="Gave up on 1 email after 10 attempts"):
+        send_queued_email()
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.next_attempt_at) == ("failed", 10, None)
+    assert "attempt 10 of 10, given up" in caplog.text
+    assert outbox.send_due_emails().sent == []  # never tried again by itself
+
+
+def test_the_backoff_lasts_about_a_day():
+    assert timedelta(hours=20) < sum(outbox.BACKOFF, timedelta()) < timedelta(hours=30)
+
+
+@pytest.mark.django_db
+def test_sent_emails_are_purged_after_thirty_days_and_undelivered_ones_kept(alex, follow_up):
+    appointment = make_appointment(therapist=alex, service=follow_up, starts_at=TEN)
+    now = timezone.now()
+
+    def queued(**fields):
+        email = emails.queue_appointment_email(appointment, kind=emails.BOOKED)
+        OutgoingEmail.objects.filter(pk=email.pk).update(**fields)
+        return email.pk
+
+    old_sent = queued(status="sent", sent_at=now - timedelta(days=31), next_attempt_at=None)
+    recent_sent = queued(status="sent", sent_at=now - timedelta(days=29), next_attempt_at=None)
+    old_failed = queued(status="failed", next_attempt_at=None)
+    old_handled = queued(status="failed", next_attempt_at=None, handled_at=now - timedelta(days=31))
+    pending = queued(next_attempt_at=now + timedelta(hours=1))
+    OutgoingEmail.objects.update(created_at=now - timedelta(days=40))
+
+    assert send_queued_email() == "Sent 0 emails; 0 to retry later; purged 2 old emails."
+    assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {
+        recent_sent,
+        old_failed,
+        pending,
+    }
+    assert old_sent not in OutgoingEmail.objects.values_list("pk", flat=True)
+    assert old_handled not in OutgoingEmail.objects.values_list("pk", flat=True)
+
+
+def test_a_malformed_email_delivery_stops_start_up_naming_the_variable():
+    result = manage("check", DEBUG="true", EMAIL_DELIVERY="sometimes")
+    assert result.returncode != 0
+    assert "EMAIL_DELIVERY='SOMETIMES' must be one of BACKGROUND, INLINE" in result.stderr
+
+
+# --- the front desk sees what was not delivered ------------------------------------------------
+
+
+@pytest.fixture
+def failed_email(alex, follow_up):
+    appointment = make_appointment(
+        therapist=alex, service=follow_up, starts_at=TEN, email="hard.to.reach@example.com"
+    )
+    email = emails.queue_appointment_email(appointment, kind=emails.BOOKED)
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status="failed", attempts=10, next_attempt_at=None, last_error="SMTPRecipientsRefused"
+    )
+    return email
+
+
+@pytest.fixture
+def desk(db):
+    """Front desk: reads the outbox (the group's permissions, repaired after a flush)."""
+    permissions.ensure_staff_groups()
+    return make_user("desk", groups=["Front desk"], staff=True)
+
+
+@pytest.fixture
+def therapist_login(alex):
+    """A therapist: logs in to their schedule, has no business in the admin."""
+    user = make_user("alex", groups=["Therapists"])
+    alex.user = user
+    alex.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    """A content editor: staff, but not the outbox."""
+    permissions.ensure_staff_groups()
+    return make_user("editor", groups=["Content editors"], staff=True)
+
+
+LIST = "/admin/bookings/outgoingemail/"
+
+
+@pytest.mark.django_db
+def test_the_admin_index_tells_the_front_desk_whom_to_phone(client, desk, failed_email):
+    client.force_login(desk)
+    page = client.get("/admin/").content.decode()
+    assert "1 email to patients could not be delivered." in page
+    assert f'href="{LIST}?status__exact=failed&amp;handled_at__isempty=1"' in page
+
+    listing = client.get(f"{LIST}?status__exact=failed&handled_at__isempty=1")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "hard.to.reach@example.com" in body and "SMTPRecipientsRefused" in body
+    assert f'href="/admin/bookings/appointment/{failed_email.appointment_id}/change/"' in body
+    by_appointment = client.get(f"{LIST}?q={failed_email.appointment_id}").content.decode()
+    assert "hard.to.reach@example.com" in by_appointment
+
+
+@pytest.mark.django_db
+def test_no_notice_when_every_email_went(client, desk, alex, follow_up):
+    appointment = make_appointment(therapist=alex, service=follow_up, starts_at=TEN)
+    emails.queue_appointment_email(appointment, kind=emails.BOOKED)  # pending, not failed
+    client.force_login(desk)
+    assert 'id="undelivered-emails"' not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_list_is_read_only(client, desk, failed_email):
+    client.force_login(desk)
+    change = f"{LIST}{failed_email.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(change, {"status": "sent"}).status_code == 403
+    assert client.get(f"{LIST}add/").status_code == 403
+    assert client.get(f"{LIST}{failed_email.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_therapist_and_an_editor_are_refused(client, therapist_login, editor, failed_email):
+    client.force_login(therapist_login)
+    response = client.get(LIST)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert "could not be delivered" not in client.get("/admin/", follow=True).content.decode()
+
+    client.force_login(editor)
+    assert client.get(LIST).status_code == 403
+    assert "could not be delivered" not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_marking_handled_clears_the_notice(client, desk, failed_email):
+    client.force_login(desk)
+    response = client.post(
+        LIST, {"action": "mark_handled", "_selected_action": [failed_email.pk]}, follow=True
+    )
+    assert "1 email marked handled." in response.content.decode()
+    failed_email.refresh_from_db()
+    assert failed_email.handled_by == desk and failed_email.handled_at is not None
+    assert 'id="undelivered-emails"' not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_send_again_sends_a_failed_email(
+    client, desk, failed_email, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(desk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            LIST, {"action": "send_again", "_selected_action": [failed_email.pk]}, follow=True
+        )
+    assert "1 email will be sent again." in response.content.decode()
+    (message,) = mailoutbox
+    assert message.to == ["hard.to.reach@example.com"]
+    failed_email.refresh_from_db()
+    assert (failed_email.status, failed_email.attempts) == ("sent", 1)
+
+
+@pytest.mark.django_db
+def test_the_notice_and_the_outbox_pages_are_valid_html(client, desk, failed_email, html_errors):
+    client.force_login(desk)
+    pages = {
+        "admin index with the notice": client.get("/admin/"),
+        "failed emails": client.get(f"{LIST}?status__exact=failed&handled_at__isempty=1"),
+        "one email": client.get(f"{LIST}{failed_email.pk}/change/"),
+    }
+    assert {name: response.status_code for name, response in pages.items()} == dict.fromkeys(
+        pages, 200
+    )
+    assert 'id="undelivered-emails"' in pages["admin index with the notice"].content.decode()
+    assert html_errors(pages) == []
