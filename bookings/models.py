@@ -450,6 +450,7 @@ class OutgoingEmail(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        WITHDRAWN = "withdrawn", "Not sent: out of date"
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=12, choices=Kind)
@@ -461,7 +462,7 @@ class OutgoingEmail(models.Model):
     appointment_starts_at = models.DateTimeField(
         help_text="The appointment's start time when the email was written."
     )
-    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
+    status = models.CharField(max_length=9, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -63,6 +63,7 @@ RETENTION = timedelta(days=30)
 SENT = "sent"
 RETRYING = "retrying"
 GAVE_UP = "gave_up"
+WITHDRAWN = "withdrawn"
 
 
 @dataclass
@@ -72,9 +73,16 @@ class OutboxRun:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     gave_up: list[int] = field(default_factory=list)
+    withdrawn: list[int] = field(default_factory=list)
 
     def add(self, outcome: str, email_id: int) -> None:
-        {SENT: self.sent, RETRYING: self.retrying, GAVE_UP: self.gave_up}[outcome].append(email_id)
+        lists = {
+            SENT: self.sent,
+            RETRYING: self.retrying,
+            GAVE_UP: self.gave_up,
+            WITHDRAWN: self.withdrawn,
+        }
+        lists[outcome].append(email_id)
 
 
 def as_message(email: OutgoingEmail) -> EmailMultiAlternatives:
@@ -133,10 +141,12 @@ def send_due_emails(*, ignore_backoff: bool = False) -> OutboxRun:
 
 
 def purge_old_emails(*, now: datetime | None = None) -> int:
-    """Delete emails sent, or failed and handled, more than RETENTION ago; returns how many."""
+    """Delete emails sent, withdrawn, or failed and handled, more than RETENTION ago; returns
+    how many."""
     cutoff = (now or timezone.now()) - RETENTION
     deleted, _ = OutgoingEmail.objects.filter(
         Q(status=OutgoingEmail.Status.SENT, sent_at__lt=cutoff)
+        | Q(status=OutgoingEmail.Status.WITHDRAWN, created_at__lt=cutoff)
         | Q(status=OutgoingEmail.Status.FAILED, handled_at__lt=cutoff)
     ).delete()
     return deleted
@@ -169,6 +179,14 @@ def describe_error(error: BaseException) -> str:
 
 def _attempt(email: OutgoingEmail) -> str:
     """Send the claimed `email` and record the result on its row; the caller holds its lock."""
+    if email.kind == OutgoingEmail.Kind.REMINDER and _reminder_is_out_of_date(email):
+        # Retried after the appointment was cancelled or moved: "see you at 10:00" would now
+        # mislead. The cancellation or move email tells the patient what is true.
+        email.status = OutgoingEmail.Status.WITHDRAWN
+        email.next_attempt_at = None
+        email.save(update_fields=["status", "next_attempt_at"])
+        logger.info("Reminder for appointment %s withdrawn: it has changed", email.appointment_id)
+        return WITHDRAWN
     email.attempts += 1
     email.last_attempt_at = timezone.now()
     try:
@@ -192,6 +210,14 @@ def _attempt(email: OutgoingEmail) -> str:
             f"{local.tzname()}",
         )
     return SENT
+
+
+def _reminder_is_out_of_date(email: OutgoingEmail) -> bool:
+    appointment = email.appointment
+    return (
+        appointment.status != appointment.Status.BOOKED
+        or appointment.starts_at != email.appointment_starts_at
+    )
 
 
 def _record_failure(email: OutgoingEmail, error: Exception) -> str:

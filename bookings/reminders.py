@@ -117,7 +117,7 @@ def send_due_reminders(
         outcome = outbox.send_email(email.pk)
         if outcome == outbox.SENT:
             run.sent.append(email.appointment_id)
-        elif outcome is not None:
+        elif outcome in {outbox.RETRYING, outbox.GAVE_UP}:
             run.failed.append(email.appointment_id)
         # None: a send_queued_email run that started meanwhile holds it, and sends it.
     logger.info("Sent %s reminders (%s failed, to be retried)", len(run.sent), len(run.failed))

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('html', models.TextField()),
                 ('ics', models.TextField(blank=True, help_text='The calendar attachment, when it has one.')),
                 ('appointment_starts_at', models.DateTimeField(help_text="The appointment's start time when the email was written.")),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=8)),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed'), ('withdrawn', 'Not sent: out of date')], default='pending', max_length=9)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
                 ('last_attempt_at', models.DateTimeField(blank=True, null=True)),

@@ -376,6 +376,32 @@ def test_a_later_email_waits_for_an_earlier_one_of_the_same_appointment(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("change", ["cancelled", "moved"])
+def test_a_reminder_retried_after_its_appointment_changed_is_withdrawn(
+    alex, follow_up, settings, monkeypatch, mailoutbox, change
+):
+    appointment = make_appointment(therapist=alex, service=follow_up, starts_at=TEN)
+    reminder = emails.queue_appointment_email(appointment, kind=emails.REMINDER)
+    settings.EMAIL_BACKEND = "tests.bookings.failing_backend.FailingBackend"
+    assert outbox.send_email(reminder.pk) == outbox.RETRYING  # the mail server is down
+    if change == "cancelled":
+        services.cancel_appointment(appointment=appointment, now=NOW, notify=False)
+    else:
+        services.reschedule_appointment(
+            appointment=appointment, starts_at=TEN + timedelta(hours=1), now=NOW, notify=False
+        )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later(monkeypatch, timedelta(minutes=2))
+
+    assert "1 out-of-date reminder withdrawn;" in send_queued_email()
+
+    assert mailoutbox == []  # no "see you at 10:00" for a time that no longer holds
+    reminder.refresh_from_db()
+    assert reminder.status == "withdrawn" and reminder.attempts == 1
+    assert not OutgoingEmail.objects.undelivered().exists()  # nothing for the front desk
+
+
+@pytest.mark.django_db
 def test_it_gives_up_after_the_last_attempt_logs_it_and_exits_non_zero(
     alex, follow_up, settings, caplog
 ):

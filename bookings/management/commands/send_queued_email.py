@@ -32,9 +32,12 @@ class Command(BaseCommand):
     def handle(self, *args, now=False, **options):
         run = outbox.send_due_emails(ignore_backoff=now)
         purged = outbox.purge_old_emails()
+        withdrawn = ""
+        if run.withdrawn:
+            withdrawn = f" {plural(len(run.withdrawn), 'out-of-date reminder')} withdrawn;"
         self.stdout.write(
-            f"Sent {plural(len(run.sent), 'email')}; {len(run.retrying)} to retry later; "
-            f"purged {plural(purged, 'old email')}."
+            f"Sent {plural(len(run.sent), 'email')}; {len(run.retrying)} to retry later;"
+            f"{withdrawn} purged {plural(purged, 'old email')}."
         )
         if run.gave_up:
             # A non-zero exit, so cron mails the operator; the front desk sees them in the admin.
