@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached public page skips them (conditions/page_cache.py).
+    "conditions.page_cache.page_cache_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "clinic.middleware.reject_nul_bytes",
@@ -134,6 +136,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole public pages for anonymous visitors (conditions/page_cache.py), in each process's memory
+# even where Redis is set: pages are keyed by the database's content version, so no process can
+# serve an outdated one, and a hit costs no round trip to Redis. An edit shows at once whatever
+# PAGE_CACHE_SECONDS is; 0 turns the page cache off.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 60, minimum=0)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from conditions.models import BodyRegion, ClinicProfile, Condition
+from conditions.page_cache import cached_for_visitors
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +18,7 @@ HOME_FEATURED = 6
 
 
 @require_safe
+@cached_for_visitors
 def home(request):
     published = Condition.objects.published()
     regions = (

@@ -374,6 +374,24 @@ class ConditionTreatment(models.Model):
         return f"{self.condition}: {self.treatment}"
 
 
+class ContentVersion(models.Model):
+    """The version of everything the public pages show: the page cache keys each page by it.
+
+    One row, never written by the application: triggers on every table those pages read set it
+    from a sequence in the same transaction as the change (migration 0006), whoever writes (the
+    admin, the importer, a shell, raw SQL). A new version is seen only once the change commits, and
+    a number is never handed out twice, even by a transaction that rolled back.
+    """
+
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self):
+        return str(self.value)
+
+
 class SearchMiss(models.Model):
     """A search that found nothing, counted so editors know what patients look for."""
 

@@ -17,6 +17,7 @@ from conditions.models import (
     ConditionTreatment,
     RiskFactor,
 )
+from conditions.page_cache import cached_for_visitors, exclude_from_page_cache
 
 LIST_FIELDS = ("title", "slug", "summary", "alternate_names", "is_sample")
 
@@ -47,6 +48,7 @@ def _get_condition_for(request, slug: str) -> Condition:
 
 
 @require_safe
+@cached_for_visitors(query=["region"])
 def condition_index(request):
     regions = list(BodyRegion.objects.all())
     region_slug = request.GET.get("region", "")
@@ -58,16 +60,21 @@ def condition_index(request):
         (letter, list(items))
         for letter, items in groupby(conditions, key=lambda c: _index_letter(c.title))
     ]
-    return render(
+    unknown_region = bool(region_slug) and region is None
+    response = render(
         request,
         "conditions/index.html",
         {
             "regions": regions,
             "region": region,
-            "unknown_region": bool(region_slug) and region is None,
+            "unknown_region": unknown_region,
             "letters": letters,
         },
     )
+    if unknown_region:
+        # The page repeats the unknown name back: stored, made-up names would fill the cache.
+        exclude_from_page_cache(response)
+    return response
 
 
 def _index_letter(title: str) -> str:
@@ -96,6 +103,7 @@ def _page_sections(condition: Condition) -> list[dict]:
 
 
 @require_safe
+@cached_for_visitors
 def condition_detail(request, slug):
     condition = _get_condition_for(request, slug)
     canonical_url = request.build_absolute_uri(condition.get_absolute_url())
@@ -112,6 +120,7 @@ def condition_detail(request, slug):
 
 
 @require_safe
+@cached_for_visitors
 def risk_factor_detail(request, slug):
     risk_factors = RiskFactor.objects.prefetch_related(
         Prefetch(

@@ -1,0 +1,149 @@
+"""Whole public pages kept for anonymous visitors, and served before the session middleware.
+
+A view opts in with `@cached_for_visitors`. The middleware (placed right after WhiteNoise) serves a
+GET or HEAD of such a page from the "pages" cache (each process's memory) when the visitor has
+neither a session nor a flash message waiting, and stores a miss's response, headers included,
+once the inner middleware (CSP, X-Frame-Options) has added theirs. SecurityMiddleware stays
+outside and adds its own headers to both.
+
+Each page is keyed by the content version (`ContentVersion`, bumped by database triggers in the
+same transaction as any write to a table the pages show), read once per request: an edit saved in
+the admin shows on the next request, in every process, and a page stored under a version always
+shows content at least that recent.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+
+from conditions.models import ContentVersion
+
+_VERSION_SQL = f"SELECT value FROM {ContentVersion._meta.db_table} WHERE id = 1"
+
+
+def cached_for_visitors(view=None, *, query=()):
+    """Let anonymous visitors get this view's pages from the page cache.
+
+    `query` names the query parameters a page may be cached with, each given once and already in
+    canonical form; a request with any other query string is served uncached. A response passed
+    to `exclude_from_page_cache()` is not stored.
+    """
+
+    def mark(view):
+        view.page_cache_query = frozenset(query)
+        return view
+
+    return mark if view is None else mark(view)
+
+
+def exclude_from_page_cache(response):
+    """Do not store this response (it echoes a value from the request, say)."""
+    response.page_cache_excluded = True
+    return response
+
+
+def page_cache_middleware(get_response):
+    def middleware(request):
+        if not _is_cacheable(request):
+            return get_response(request)
+        version = _content_version()
+        if version is None:  # the row is gone (a test flush before any write): do not cache
+            return get_response(request)
+        key = _page_key(request, version)
+        pages = caches["pages"]
+        page = pages.get(key)
+        if page is not None:
+            status, headers, content = page
+            return HttpResponse(content, status=status, headers=headers)
+        response = get_response(request)
+        if _is_storable(request, response):
+            page = (response.status_code, dict(response.headers), response.content)
+            pages.set(key, page, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return middleware
+
+
+def _is_cacheable(request) -> bool:
+    if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    # Staff see draft previews and their own header; a flash message must reach its visitor.
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    allowed = _allowed_query(request.path_info)
+    if allowed is None:
+        return False
+    query_string = request.META.get("QUERY_STRING", "")
+    if not query_string:
+        return True
+    # Only the page's own parameters, in the one spelling its links use: a hostile URL cannot
+    # fill the cache with variants of one page.
+    params = request.GET
+    return (
+        all(name in allowed and len(params.getlist(name)) == 1 for name in params)
+        and params.urlencode() == query_string
+    )
+
+
+def _allowed_query(path: str) -> frozenset | None:
+    """The query parameters the page at `path` may be cached with; None if it is not cached."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "page_cache_query", None)
+
+
+def _content_version() -> int | None:
+    # Raw SQL, on the request's own connection: inside a transaction (a test's) it sees that
+    # transaction's writes, as the page's queries would.
+    raw = connection.connection
+    if raw is not None and not connection.in_atomic_block:
+        # The usual case, a worker's open connection in autocommit. Through Django's cursor the
+        # first query of a request is preceded by a health check (CONN_HEALTH_CHECKS), a second
+        # round trip on every cached page; this query checks the connection just as well. If it
+        # fails (the database restarted), Django's cursor below starts on a new connection.
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(_VERSION_SQL)
+                row = cursor.fetchone()
+            return row[0] if row else None
+        except connection.Database.Error:
+            connection.close()
+    if connection.in_atomic_block:
+        return _read_version()
+    try:
+        return _read_version()
+    except DatabaseError:
+        # New code before `migrate` has made the table: serve pages uncached, not error pages.
+        return None
+
+
+def _read_version() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _page_key(request, version: int) -> str:
+    # The host and scheme are in the key: pages carry canonical URLs built from them.
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"page:{version}:{url}"
+
+
+def _is_storable(request, response) -> bool:
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not getattr(response, "page_cache_excluded", False)
+        and not request.user.is_authenticated
+    )
