@@ -65,7 +65,13 @@ def build(now):
         for weekday in range(6)
         for start, end in ((wall_time(8), wall_time(12)), (wall_time(13), wall_time(18)))
     )
-    patient = Patient.objects.create(name="Bench", email="bench@example.com", phone="0")
+    # One patient per therapist: a therapist's appointments never overlap, so neither do theirs.
+    patients = {
+        therapist.pk: Patient.objects.create(
+            name=f"Bench {index}", email=f"bench{index}@example.com", phone="0"
+        )
+        for index, therapist in enumerate(therapists)
+    }
     zone = clinic_zone()
     rng = random.Random(4)
     rows, taken = [], set()
@@ -83,7 +89,7 @@ def build(now):
             Appointment(
                 therapist=therapist,
                 service=service,
-                patient=patient,
+                patient=patients[therapist.pk],
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=30),
                 blocked_until=starts_at + timedelta(minutes=40),
