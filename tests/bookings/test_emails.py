@@ -7,6 +7,7 @@ from django.db import transaction
 from icalendar import Calendar
 
 from bookings import services
+from bookings.models import OutgoingEmail
 from conditions.models import ClinicProfile
 from tests.bookings.conftest import local
 
@@ -123,3 +124,4 @@ def test_nothing_is_sent_when_the_booking_rolls_back(
         book(alex, follow_up)
         raise RuntimeError("something later failed")
     assert mailoutbox == []
+    assert not OutgoingEmail.objects.exists()  # not even queued
