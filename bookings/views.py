@@ -403,41 +403,32 @@ def review(request: HttpRequest) -> HttpResponse:
     service = choices["service"]
     therapist = _therapist_for(choices)
     if request.method == "POST":
-        patient = services.PatientDetails(
-            name=details_form.cleaned_data["name"],
-            email=details_form.cleaned_data["email"],
-            phone=details_form.cleaned_data["phone"],
-        )
+        booking = {
+            "service": service,
+            "starts_at": choices["start"],
+            "patient": services.PatientDetails(
+                name=details_form.cleaned_data["name"],
+                email=details_form.cleaned_data["email"],
+                phone=details_form.cleaned_data["phone"],
+            ),
+            "reason": details_form.cleaned_data["reason"],
+            "condition": choices.get("condition"),
+            "now": now,
+            "submission_key": _submission_key(data),
+        }
         try:
             if therapist is not None:
-                appointment = services.book_appointment(
-                    service=service,
-                    therapist=therapist,
-                    starts_at=choices["start"],
-                    patient=patient,
-                    reason=details_form.cleaned_data["reason"],
-                    condition=choices.get("condition"),
-                    now=now,
-                    submission_key=_submission_key(data),
-                )
+                appointment = services.book_appointment(therapist=therapist, **booking)
             else:
                 # "No preference": whoever is free at that time, in the order the flow showed.
-                appointment = services.book_first_free(
+                free = _free_therapists_at(
                     service=service,
-                    therapists=_free_therapists_at(
-                        service=service,
-                        therapist=None,
-                        starts_at=choices["start"],
-                        now=now,
-                        rules=rules,
-                    ),
+                    therapist=None,
                     starts_at=choices["start"],
-                    patient=patient,
-                    reason=details_form.cleaned_data["reason"],
-                    condition=choices.get("condition"),
                     now=now,
-                    submission_key=_submission_key(data),
+                    rules=rules,
                 )
+                appointment = services.book_first_free(therapists=free, **booking)
         except ValidationError as error:
             # A double-click's second request loses to its own first one: show that booking.
             already = _booked_by_this_form(data)
