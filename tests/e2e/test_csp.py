@@ -45,14 +45,49 @@ def test_public_pages_log_no_csp_violation(open_page, demo_data):
     assert found == {}
 
 
-def test_admin_pages_log_no_csp_violation_and_load(open_page, demo_data, live_server):
+@pytest.fixture
+def bookings_data(demo_data):
+    """An appointment, time off and an email the front desk must phone about: the demo has none,
+    and without a row their change pages (and the admin index's notice) would go unchecked."""
+    from datetime import timedelta
+
+    from bookings import emails, services
+    from bookings.availability import free_slots, local_today
+    from bookings.models import OutgoingEmail, Service, Therapist
+
+    service = Service.objects.active().first()
+    day = local_today() + timedelta(days=7)
+    slot = free_slots(service=service, start=day, end=day + timedelta(days=7))[0]
+    appointment = services.book_appointment(
+        service=service,
+        therapist=Therapist.objects.get(pk=slot.therapist_id),
+        starts_at=slot.starts_at,
+        patient=services.PatientDetails(name="Demo Patient", email="demo@example.com", phone="1"),
+        notify=False,
+    )
+    services.block_time_off(
+        therapist=appointment.therapist,
+        starts_at=slot.starts_at + timedelta(days=1),
+        ends_at=slot.starts_at + timedelta(days=1, hours=1),
+        reason="Course",
+    )
+    email = emails.queue_appointment_email(appointment, kind=emails.BOOKED)
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status="failed", next_attempt_at=None, attempts=10, last_error="SMTPServerDisconnected"
+    )
+
+
+def test_admin_pages_log_no_csp_violation_and_load(open_page, bookings_data, live_server):
     page = open_page("/admin/login/")
     page.fill("#id_username", "demo-admin")
     page.fill("#id_password", "demo-admin-password")
     page.click("input[type=submit]")
     page.wait_for_url(live_server.url + "/admin/")
+    pages = admin_pages()
+    for name in ["appointment", "patient", "timeoff", "outgoingemail"]:
+        assert any(p.startswith(f"/admin/bookings/{name}/") and "change" in p for p in pages), name
     found = {}
-    for path in admin_pages():
+    for path in pages:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         if csp_violations(page):
