@@ -1,11 +1,14 @@
 # Two commands on a fresh machine with Python 3.11+ and make: `make run` and `make test`.
 PYTHON ?= python3
-PORT ?= 8000
+# `PORT=8080 make run` and `PORT=8099 make prod`; unset, run serves on 8000 and prod on 8080.
+PORT_GIVEN := $(filter environment% command%,$(origin PORT))
+RUN_PORT := $(if $(PORT_GIVEN),$(PORT),8000)
+PROD_PORT := $(if $(PORT_GIVEN),$(PORT),8080)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test setup install lint bench db-stop clean
+.PHONY: run prod nginx test setup install lint bench db-stop clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -22,9 +25,24 @@ setup: install
 
 run: setup
 	@echo
-	@echo "Clinic is starting at http://127.0.0.1:$(PORT)/  (staff: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "Clinic is starting at http://127.0.0.1:$(RUN_PORT)/  (staff: http://127.0.0.1:$(RUN_PORT)/admin/)"
 	@echo
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(RUN_PORT) DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(RUN_PORT)
+
+# The production stack on loopback: nginx (buffering proxy) in front of gunicorn, DEBUG off, as
+# deploy/ configures it. deploy/serve.py migrates, collects static files and runs both until Ctrl-C.
+prod: install nginx
+	PORT=$(PROD_PORT) $(BIN)/python deploy/serve.py --port $(PROD_PORT)
+
+# Debian's nginx, installed when missing (as root; otherwise it says what to run).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing Debian's nginx"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else \
+	    echo "nginx is needed for make prod: sudo apt-get install nginx-light"; exit 1; \
+	  fi; }
 
 test: setup
 	$(BIN)/python -m pytest
