@@ -38,9 +38,11 @@ else:
             "ALLOWED_HOSTS must be set when DEBUG is off (comma-separated host names)."
         )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The port `make run` serves development on; the default SITE_URL follows it.
+PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
 # The site's public address, for links in emails sent outside a request (the manage link).
 SITE_URL = (
-    env_str("SITE_URL") or "http://127.0.0.1:8000"
+    env_str("SITE_URL") or f"http://127.0.0.1:{PORT}"
     if DEBUG
     else env_required("SITE_URL", "when DEBUG is off (e.g. https://clinic.example.com)")
 ).rstrip("/")

@@ -94,3 +94,39 @@ def test_health_check_answers_503_when_the_database_does_not():
         timeout=120,
     )
     assert result.stdout.strip() == "503 database unavailable", result.stderr
+
+
+def setting(name, **env):
+    """The value of setting `name` in a fresh process started with `env`."""
+    script = f"from django.conf import settings; print(settings.{name})"
+    return manage("shell", "--no-imports", "-c", script, **env)
+
+
+def test_in_development_site_url_follows_the_port():
+    result = setting("SITE_URL", DEBUG="true", SITE_URL="", PORT="8080")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8080"
+
+
+def test_in_development_site_url_defaults_to_port_8000():
+    result = setting("SITE_URL", DEBUG="true", SITE_URL="", PORT="")
+    assert result.stdout.strip() == "http://127.0.0.1:8000", result.stderr
+
+
+def test_a_site_url_that_is_set_wins_over_the_port():
+    result = setting("SITE_URL", DEBUG="true", SITE_URL="http://clinic.test:9000", PORT="8080")
+    assert result.stdout.strip() == "http://clinic.test:9000", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("eighty", "PORT='eighty' is not a whole number"),
+        ("0", "PORT='0' must be at least 1"),
+        ("70000", "PORT='70000' must be at most 65535"),
+    ],
+)
+def test_a_malformed_port_stops_start_up(value, message):
+    result = manage("check", DEBUG="true", PORT=value)
+    assert result.returncode != 0
+    assert message in result.stderr
