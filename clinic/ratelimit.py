@@ -7,6 +7,7 @@ gets the friendly 429 page and the view does not run.
 
 import functools
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -15,38 +16,71 @@ from django.shortcuts import render
 
 
 def client_address(request) -> str:
-    # Behind a proxy, CLIENT_IP_HEADER names the header it sets (e.g. HTTP_X_REAL_IP); a client
-    # could forge it otherwise, so it is read only when configured.
-    header = getattr(settings, "CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address of the client that sent `request`: what rate limits and django-axes count.
+
+    Behind a proxy, CLIENT_IP_HEADER names the header it sets. Each proxy appends the address it
+    received the request from to X-Forwarded-For, so with TRUSTED_PROXY_COUNT proxies in front the
+    client is that many entries from the right; anything further left was sent by the client and
+    could say anything. X-Real-IP, set (not appended) by one proxy, has a single entry. Without
+    the header (the request did not come through the proxy), with fewer entries than proxies or
+    with an entry that is not an address, the connection's own address is used.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    header = settings.CLIENT_IP_HEADER
+    if header:
+        entries = request.META.get(header, "").split(",")
+        count = settings.TRUSTED_PROXY_COUNT
+        if len(entries) >= count:
+            candidate = entries[-count].strip()
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return remote
 
 
 def current_window(period: int) -> int:
     return int(time.time() // period)
 
 
+def is_over_limit(scope: str, identity: str, *, limit: int, period: int) -> bool:
+    """Count one request by `identity` in `scope`; True once it is over `limit` per `period` s."""
+    if settings.RATELIMIT_DISABLED:
+        return False
+    window = current_window(period)
+    # Hashed: an email address or a client's address is not kept in the cache as it is.
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    key = f"ratelimit:{scope}:{digest}:{window}"
+    cache.add(key, 0, timeout=period + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 5)
+        count = 1
+    return count > limit
+
+
+def too_many_requests(request, period: int):
+    """The friendly 429 page, asking to come back after `period` seconds."""
+    response = render(request, "429.html", {"retry_after": period}, status=429)
+    response["Retry-After"] = str(period)
+    return response
+
+
 def rate_limit(scope: str, *, limit: int, period: int, methods: tuple[str, ...] = ("POST",)):
-    """Allow `limit` requests with one of `methods` per client per `period` seconds in `scope`."""
+    """Allow `limit` requests with one of `methods` per client per `period` seconds in `scope`.
+
+    A HEAD counts as a GET: it costs the server the same work, only the body is not sent.
+    """
+    counted = frozenset(methods) | ({"HEAD"} if "GET" in methods else set())
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method in methods and not settings.RATELIMIT_DISABLED:
-                window = current_window(period)
-                client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-                key = f"ratelimit:{scope}:{client}:{window}"
-                cache.add(key, 0, timeout=period + 5)
-                try:
-                    count = cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.set(key, 1, timeout=period + 5)
-                    count = 1
-                if count > limit:
-                    response = render(request, "429.html", {"retry_after": period}, status=429)
-                    response["Retry-After"] = str(period)
-                    return response
+            if request.method in counted and is_over_limit(
+                scope, client_address(request), limit=limit, period=period
+            ):
+                return too_many_requests(request, period)
             return view(request, *args, **kwargs)
 
         return wrapper

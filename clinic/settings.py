@@ -167,9 +167,13 @@ AXES_LOCKOUT_TEMPLATE = "clinic/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 
-# Rate limits (clinic/ratelimit.py) count per client address; behind a proxy, name the header that
-# carries the client's address (e.g. HTTP_X_REAL_IP). Never trusted unless set.
-CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "clinic.ratelimit.client_address"
+
+# Rate limits (clinic/ratelimit.py) and lockouts count per client address. Behind a proxy, name the
+# header that carries it (HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP) and how many proxies append to
+# X-Forwarded-For: the client is that many entries from the right. Never trusted unless set.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
 RATELIMIT_DISABLED = env_bool("RATELIMIT_DISABLED", False)
 
 AUTH_PASSWORD_VALIDATORS = [

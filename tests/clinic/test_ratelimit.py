@@ -1,5 +1,8 @@
 import pytest
 from django.core.cache import cache
+from django.test import RequestFactory
+
+from clinic.ratelimit import client_address
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +51,68 @@ def test_search_is_rate_limited_per_client(client, settings):
     assert response.status_code == 429
     assert "Please wait a moment" in response.content.decode()
     assert client.get("/search/", {"q": "cramp"}, REMOTE_ADDR="203.0.113.50").status_code == 200
+
+
+def address(settings, header="", count=1, **meta):
+    settings.CLIENT_IP_HEADER = header
+    settings.TRUSTED_PROXY_COUNT = count
+    return client_address(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", **meta))
+
+
+def test_without_a_configured_header_the_connection_address_is_the_client(settings):
+    assert address(settings, HTTP_X_FORWARDED_FOR="198.51.100.1") == "10.0.0.2"
+
+
+def test_the_proxy_appended_address_is_the_client_not_the_forged_one(settings):
+    # nginx's $proxy_add_x_forwarded_for: whatever the client sent, then the address nginx saw.
+    forwarded = "198.51.100.1, 192.0.2.44, 203.0.113.7"
+    assert address(settings, "HTTP_X_FORWARDED_FOR", HTTP_X_FORWARDED_FOR=forwarded) == (
+        "203.0.113.7"
+    )
+
+
+def test_with_two_trusted_proxies_the_client_is_second_from_the_right(settings):
+    forwarded = "198.51.100.1, 203.0.113.7, 10.0.0.9"
+    assert address(settings, "HTTP_X_FORWARDED_FOR", 2, HTTP_X_FORWARDED_FOR=forwarded) == (
+        "203.0.113.7"
+    )
+
+
+@pytest.mark.parametrize(
+    "forwarded",
+    [
+        "",  # the request did not come through the proxy
+        "203.0.113.7",  # fewer entries than trusted proxies
+        "not-an-address, 10.0.0.9",
+    ],
+)
+def test_an_unusable_forwarding_header_falls_back_to_the_connection(settings, forwarded):
+    assert address(settings, "HTTP_X_FORWARDED_FOR", 2, HTTP_X_FORWARDED_FOR=forwarded) == (
+        "10.0.0.2"
+    )
+
+
+def test_a_real_ip_header_set_by_the_proxy_is_the_client(settings):
+    assert address(settings, "HTTP_X_REAL_IP", HTTP_X_REAL_IP="2001:db8::7") == "2001:db8::7"
+
+
+def test_a_client_forging_the_left_most_forwarded_address_is_still_limited(client, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    for index in range(4):
+        response = client.get("/limited/", HTTP_X_FORWARDED_FOR=f"198.51.100.{index}, 203.0.113.7")
+    assert response.status_code == 429
+    other = client.get("/limited/", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.8")
+    assert other.content == b"ran"
+
+
+def test_head_counts_like_get(client):
+    # /limited/ is declared for GET and POST; a HEAD is a GET without the body.
+    for _ in range(3):
+        assert client.head("/limited/").status_code == 200
+    assert client.get("/limited/").status_code == 429
+
+
+def test_a_head_of_a_get_only_limit_is_refused_too(client):
+    for _ in range(2):
+        assert client.head("/limited-get/").status_code == 200
+    assert client.head("/limited-get/").status_code == 429

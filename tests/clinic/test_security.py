@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 
 from tests.clinic.test_settings import PRODUCTION, ROOT
@@ -124,3 +125,38 @@ def test_a_lockout_for_one_address_does_not_lock_the_owner_out_elsewhere(client,
         REMOTE_ADDR="198.51.100.7",
     )
     assert response.status_code == 302
+
+
+@pytest.fixture
+def behind_the_proxy(settings):
+    """Every request comes from the proxy's address; nginx appends the client's own."""
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_COUNT = 1
+    get_user_model().objects.create_superuser("frontdesk", "fd@example.com", "right-password-42")
+
+
+def log_in(client, password, forwarded):
+    return client.post(
+        "/admin/login/",
+        {"username": "frontdesk", "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_the_proxy_a_lockout_is_for_the_client_not_everyone(
+    client, settings, behind_the_proxy
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "wrong", "203.0.113.9")
+    assert log_in(client, "right-password-42", "203.0.113.9").status_code == 429
+    assert log_in(client, "right-password-42", "198.51.100.7").status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+def test_behind_the_proxy_forging_the_left_most_address_does_not_escape_the_lockout(
+    client, settings, behind_the_proxy
+):
+    for index in range(settings.AXES_FAILURE_LIMIT):
+        response = log_in(client, "wrong", f"10.1.1.{index}, 203.0.113.9")
+    assert response.status_code == 429

@@ -11,4 +11,13 @@ def limited(request):
     return HttpResponse("ran")
 
 
-urlpatterns = [path("limited/", limited), path("", include("clinic.urls"))]
+@rate_limit("test-get", limit=2, period=60, methods=("GET",))
+def limited_get(request):
+    return HttpResponse("ran")
+
+
+urlpatterns = [
+    path("limited/", limited),
+    path("limited-get/", limited_get),
+    path("", include("clinic.urls")),
+]
