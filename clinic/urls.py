@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import views
+from clinic import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
+    # Before Django's own: the same page, limited per client and per account.
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("conditions.urls")),

@@ -4,6 +4,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
+
+from clinic.accounts import PASSWORD_RESET_ACCOUNT_LIMIT, PASSWORD_RESET_CLIENT_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +102,50 @@ def test_anonymous_visitors_see_no_staff_links(client):
     page = client.get("/").content.decode()
     assert "/schedule/start/" not in page
     assert "/accounts/logout/" not in page
+
+
+@pytest.fixture
+def limits_on(settings, monkeypatch):
+    settings.RATELIMIT_DISABLED = False
+    monkeypatch.setattr("clinic.ratelimit.current_window", lambda period: 1)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def ask_for_reset(client, email, address="198.51.100.20"):
+    return client.post("/accounts/password_reset/", {"email": email}, REMOTE_ADDR=address)
+
+
+def test_password_resets_for_one_account_send_at_most_the_limit_of_emails(
+    client, therapist, limits_on
+):
+    # From a different address each time: the per-client limit never applies.
+    responses = [
+        ask_for_reset(client, "Therapist@Example.com", f"198.51.100.{index}") for index in range(40)
+    ]
+    assert len(mail.outbox) == PASSWORD_RESET_ACCOUNT_LIMIT
+    # Over the account's limit the page is the usual one: it says nothing about the account.
+    assert {response.status_code for response in responses} == {302}
+    assert {response["Location"] for response in responses} == {"/accounts/password_reset/done/"}
+
+
+def test_password_resets_from_one_client_are_limited_with_the_friendly_page(client, limits_on):
+    statuses = [
+        ask_for_reset(client, f"nobody{index}@example.com").status_code for index in range(40)
+    ]
+    assert statuses.count(302) == PASSWORD_RESET_CLIENT_LIMIT
+    response = ask_for_reset(client, "nobody@example.com")
+    assert response.status_code == 429
+    assert "Please wait a moment" in response.content.decode()
+    # Another client is not held up by this one.
+    assert ask_for_reset(client, "nobody@example.com", "203.0.113.99").status_code == 302
+
+
+def test_password_resets_from_one_client_send_at_most_its_limit_of_emails(
+    client, django_user_model, limits_on
+):
+    for index in range(40):
+        django_user_model.objects.create_user(f"staff{index}", f"staff{index}@example.com", "x")
+        ask_for_reset(client, f"staff{index}@example.com")
+    assert len(mail.outbox) == PASSWORD_RESET_CLIENT_LIMIT
