@@ -8,11 +8,14 @@ gets the friendly 429 page and the view does not run.
 import functools
 import hashlib
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
@@ -37,6 +40,16 @@ def client_address(request) -> str:
             except ValueError:
                 pass
     return remote
+
+
+def warn_if_counted_per_process() -> None:
+    """At a web process's start: in production, say when the limits are not shared."""
+    if not settings.DEBUG and not settings.REDIS_URL:
+        logger.warning(
+            "REDIS_URL is not set: rate limits are counted in each web process's memory, so "
+            "with several processes a client gets each limit once per process. Set REDIS_URL "
+            "to share one count."
+        )
 
 
 def current_window(period: int) -> int:

@@ -130,3 +130,36 @@ def test_a_malformed_port_stops_start_up(value, message):
     result = manage("check", DEBUG="true", PORT=value)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def start_web_process(**env):
+    """Load the WSGI application as gunicorn does, in a fresh process; returns its result."""
+    environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    environment.update(env, DJANGO_SETTINGS_MODULE="clinic.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import clinic.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PER_PROCESS_WARNING = "rate limits are counted in each web process"
+
+
+def test_production_without_redis_warns_once_that_limits_are_per_process():
+    result = start_web_process(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count(PER_PROCESS_WARNING) == 1, result.stderr
+    assert "WARNING" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env", [{**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:1/0"}, {"DEBUG": "true"}]
+)
+def test_no_per_process_warning_with_redis_or_in_development(env):
+    result = start_web_process(**env)
+    assert result.returncode == 0, result.stderr
+    assert PER_PROCESS_WARNING not in result.stderr
