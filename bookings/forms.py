@@ -1,10 +1,13 @@
 """Forms for the booking flow: they validate and normalise, and never write."""
 
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Service, Therapist
 from conditions.models import Condition
@@ -108,6 +111,110 @@ class BookingChoiceForm(forms.Form):
             for name in ("service", "therapist", "week", "day", "start", "condition")
             if name not in self.errors
         }
+
+    def messages(self) -> list[str]:
+        return [error for errors in self.errors.values() for error in errors]
+
+
+# --- the review page's confirm form -------------------------------------------------------------
+
+REVIEW_SALT = "bookings.review.confirm"
+# Long enough for a patient who leaves the page open over lunch; short enough that a page left
+# on a shared computer overnight cannot be confirmed the next day.
+REVIEW_MAX_AGE = timedelta(hours=3)
+REVIEW_VERSION = 1
+CHOICE_FIELDS = ("service", "therapist", "start", "condition")
+DETAIL_FIELDS = ("name", "email", "phone", "reason")
+OUT_OF_DATE_MESSAGE = _(
+    "This page was out of date, so nothing was booked. Please check your details and confirm again."
+)
+
+
+def choice_values(choices: dict) -> dict[str, str]:
+    """`choices` (from BookingChoiceForm.choices()) as the strings the query string carries."""
+    therapist = choices.get("therapist")
+    start = choices.get("start")
+    return {
+        "service": choices["service"].slug if choices.get("service") else "",
+        "therapist": str(therapist.pk) if isinstance(therapist, Therapist) else therapist or "",
+        "start": format_start(start) if start else "",
+        "condition": choices["condition"].slug if choices.get("condition") else "",
+    }
+
+
+def sign_review(*, choices: dict, details: dict, submission: str) -> str:
+    """The confirm form's one value: exactly what the review page shows, signed.
+
+    The confirm POST books from this alone, never from the session, which another tab of the
+    same browser may have changed since the page was made.
+    """
+    payload = {
+        "v": REVIEW_VERSION,
+        "choices": choice_values(choices),
+        "details": {name: details.get(name, "") for name in DETAIL_FIELDS},
+        "submission": submission,
+    }
+    return signing.dumps(payload, salt=REVIEW_SALT, compress=True)
+
+
+@dataclass(frozen=True)
+class ReviewedBooking:
+    """What a review page showed: the choices (as query-string values), details and form key."""
+
+    choices: dict[str, str]
+    details: dict[str, str]
+    submission: str
+
+
+def _is_text_dict(value, names) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) == set(names)
+        and all(isinstance(item, str) for item in value.values())
+    )
+
+
+class ConfirmBookingForm(forms.Form):
+    """The review page's "Confirm booking": its signed value, checked against the page it came
+    from (`page_choices`, the query string the form was posted to).
+
+    A missing, altered, expired or mismatched value is one error (code `missing`, `tampered`,
+    `expired` or `mismatched`) with one message: the patient checks the page and confirms again.
+    """
+
+    booking = forms.CharField(required=False, max_length=20_000, strip=False)
+
+    def __init__(self, *args, page_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_choices = page_choices or {}
+
+    def clean_booking(self) -> ReviewedBooking:
+        value = self.cleaned_data["booking"]
+        if not value:
+            raise ValidationError(OUT_OF_DATE_MESSAGE, code="missing")
+        try:
+            payload = signing.loads(value, salt=REVIEW_SALT, max_age=REVIEW_MAX_AGE.total_seconds())
+        except signing.SignatureExpired:
+            raise ValidationError(OUT_OF_DATE_MESSAGE, code="expired") from None
+        except signing.BadSignature:
+            raise ValidationError(OUT_OF_DATE_MESSAGE, code="tampered") from None
+        if not (
+            isinstance(payload, dict)
+            and payload.get("v") == REVIEW_VERSION
+            and _is_text_dict(payload.get("choices"), CHOICE_FIELDS)
+            and _is_text_dict(payload.get("details"), DETAIL_FIELDS)
+            and isinstance(payload.get("submission"), str)
+        ):
+            raise ValidationError(OUT_OF_DATE_MESSAGE, code="mismatched")
+        choices = payload["choices"]
+        # The form posts to its own page's address: a value carried to another page's is stale.
+        for name in CHOICE_FIELDS:
+            posted_to = self.page_choices.get(name)
+            if posted_to is not None and posted_to != choices[name]:
+                raise ValidationError(OUT_OF_DATE_MESSAGE, code="mismatched")
+        return ReviewedBooking(
+            choices=choices, details=payload["details"], submission=payload["submission"]
+        )
 
     def messages(self) -> list[str]:
         return [error for errors in self.errors.values() for error in errors]

@@ -2,7 +2,9 @@
 
 Choices travel in the query string (service, therapist, week, day, start, condition), so the
 browser's back button and every "change" link keep them; the patient's details wait in the session
-until they confirm. Nothing is written before the confirm POST, and that goes through services.
+until the review page shows them. That page's confirm form carries what it shows, signed, and the
+confirm POST books from that alone: another tab of the same browser may have changed the session
+since. Nothing is written before the confirm POST, and that goes through services.
 """
 
 import re
@@ -23,7 +25,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings import availability, services
 from bookings.availability import Slot, clinic_zone, clinic_zone_name, local_today
-from bookings.forms import ANY_THERAPIST, BookingChoiceForm, PatientDetailsForm, format_start
+from bookings.forms import (
+    ANY_THERAPIST,
+    BookingChoiceForm,
+    ConfirmBookingForm,
+    PatientDetailsForm,
+    format_start,
+    sign_review,
+)
 from bookings.models import Appointment, BookingRules, Service, Therapist
 from clinic.ratelimit import rate_limit
 
@@ -385,12 +394,9 @@ def details(request: HttpRequest) -> HttpResponse:
 @booking_limit
 def review(request: HttpRequest) -> HttpResponse:
     """Step 6: everything on one page and a button that books it (the only write)."""
-    data = request.POST if request.method == "POST" else request.GET
     if request.method == "POST":
-        already = _booked_by_this_form(data)
-        if already is not None:
-            return _show_confirmation(request, already)
-    choices, errors, complete = _complete_choices(request, data)
+        return _confirm(request)
+    choices, errors, complete = _complete_choices(request, request.GET)
     if not complete or errors:
         return _redirect_to_missing_step(request, choices, errors)
     saved = request.session.get(SESSION_DETAILS)
@@ -402,52 +408,6 @@ def review(request: HttpRequest) -> HttpResponse:
     rules = BookingRules.load()
     service = choices["service"]
     therapist = _therapist_for(choices)
-    if request.method == "POST":
-        booking = {
-            "service": service,
-            "starts_at": choices["start"],
-            "patient": services.PatientDetails(
-                name=details_form.cleaned_data["name"],
-                email=details_form.cleaned_data["email"],
-                phone=details_form.cleaned_data["phone"],
-            ),
-            "reason": details_form.cleaned_data["reason"],
-            "condition": choices.get("condition"),
-            "now": now,
-            "submission_key": _submission_key(data),
-        }
-        try:
-            if therapist is not None:
-                appointment = services.book_appointment(therapist=therapist, **booking)
-            else:
-                # "No preference": whoever is free at that time, in the order the flow showed.
-                free = _free_therapists_at(
-                    service=service,
-                    therapist=None,
-                    starts_at=choices["start"],
-                    now=now,
-                    rules=rules,
-                )
-                appointment = services.book_first_free(therapists=free, **booking)
-        except ValidationError as error:
-            # A double-click's second request loses to its own first one: show that booking.
-            already = _booked_by_this_form(data)
-            if already is not None:
-                return _show_confirmation(request, already)
-            if error.code == "slot_taken":
-                message = "That time has just been booked. Please choose another time."
-            elif error.code == "patient_busy":
-                message = (
-                    "You already have an appointment at this time. Your confirmation email has "
-                    "a link to see or change it; or please choose another time."
-                )
-            else:
-                message = " ".join(error.messages)
-            return _unavailable(
-                request, choices, message=message, now=now, rules=rules, step=6, status=409
-            )
-        return _show_confirmation(request, appointment)
-
     free = _free_therapists_at(
         service=service, therapist=therapist, starts_at=choices["start"], now=now, rules=rules
     )
@@ -465,33 +425,98 @@ def review(request: HttpRequest) -> HttpResponse:
     context.update(_slot_context(choices))
     context["details"] = details_form.cleaned_data
     context["change_details_url"] = _url("details", choices)
-    context["hidden"] = {
-        "service": service.slug,
-        "therapist": therapist.pk if therapist else ANY_THERAPIST,
-        "start": format_start(choices["start"]),
-        "condition": choices["condition"].slug if choices.get("condition") else "",
-        "submission": secrets.token_urlsafe(24),
-    }
+    # The form books exactly what this page shows, whatever the session holds by then.
+    context["booking"] = sign_review(
+        choices=choices,
+        details=details_form.cleaned_data,
+        submission=secrets.token_urlsafe(24),
+    )
     return render(request, "bookings/book_review.html", context)
 
 
-def _submission_key(data) -> str:
-    """The confirm form's one-time key, or "" when it is missing or not one we could have made."""
-    key = data.get("submission", "")
+def _confirm(request: HttpRequest) -> HttpResponse:
+    """The review page's "Confirm booking": book what that page showed, from its signed value."""
+    form = ConfirmBookingForm(request.POST, page_choices=request.GET)
+    if not form.is_valid():
+        for message in form.messages():
+            messages.error(request, message)
+        choices, _errors, complete = _complete_choices(request, request.GET)
+        return redirect(_url("review" if complete else "book", choices))
+    reviewed = form.cleaned_data["booking"]
+    already = _booked_with_key(reviewed.submission)
+    if already is not None:
+        return _show_confirmation(request, already, details=reviewed.details)
+    choices, errors, complete = _complete_choices(request, reviewed.choices)
+    if not complete or errors:
+        return _redirect_to_missing_step(request, choices, errors)
+    details_form = PatientDetailsForm(reviewed.details)
+    if not details_form.is_valid():
+        messages.error(request, "Please enter your details.")
+        return redirect(_url("details", choices))
+    details = details_form.cleaned_data
+    now = timezone.now()
+    rules = BookingRules.load()
+    service = choices["service"]
+    therapist = _therapist_for(choices)
+    booking = {
+        "service": service,
+        "starts_at": choices["start"],
+        "patient": services.PatientDetails(
+            name=details["name"], email=details["email"], phone=details["phone"]
+        ),
+        "reason": details["reason"],
+        "condition": choices.get("condition"),
+        "now": now,
+        "submission_key": _submission_key(reviewed.submission),
+    }
+    try:
+        if therapist is not None:
+            appointment = services.book_appointment(therapist=therapist, **booking)
+        else:
+            # "No preference": whoever is free at that time, in the order the flow showed.
+            free = _free_therapists_at(
+                service=service, therapist=None, starts_at=choices["start"], now=now, rules=rules
+            )
+            appointment = services.book_first_free(therapists=free, **booking)
+    except ValidationError as error:
+        # A double-click's second request loses to its own first one: show that booking.
+        already = _booked_with_key(reviewed.submission)
+        if already is not None:
+            return _show_confirmation(request, already, details=reviewed.details)
+        if error.code == "slot_taken":
+            message = "That time has just been booked. Please choose another time."
+        elif error.code == "patient_busy":
+            message = (
+                "You already have an appointment at this time. Your confirmation email has "
+                "a link to see or change it; or please choose another time."
+            )
+        else:
+            message = " ".join(error.messages)
+        return _unavailable(
+            request, choices, message=message, now=now, rules=rules, step=6, status=409
+        )
+    return _show_confirmation(request, appointment, details=reviewed.details)
+
+
+def _submission_key(key: str) -> str:
+    """The confirm form's one-time key, or "" when it is not one we could have made."""
     return key if SUBMISSION_KEY.fullmatch(key) else ""
 
 
-def _booked_by_this_form(data) -> Appointment | None:
+def _booked_with_key(key: str) -> Appointment | None:
     """The active appointment this very confirm form already booked (a repeated click), if any."""
-    key = _submission_key(data)
+    key = _submission_key(key)
     if not key:
         return None
     return Appointment.objects.active().filter(submission_key=key).first()
 
 
-def _show_confirmation(request: HttpRequest, appointment: Appointment) -> HttpResponse:
-    # Post/redirect/get; the details are done with once they are booked.
-    request.session.pop(SESSION_DETAILS, None)
+def _show_confirmation(request: HttpRequest, appointment: Appointment, *, details) -> HttpResponse:
+    # Post/redirect/get. The details just booked are done with; details another tab typed
+    # since then are that tab's, and stay.
+    saved = request.session.get(SESSION_DETAILS)
+    if saved is not None and {name: saved.get(name, "") for name in details} == details:
+        request.session.pop(SESSION_DETAILS, None)
     request.session[SESSION_CONFIRMED] = appointment.pk
     return redirect("bookings:confirmed")
 

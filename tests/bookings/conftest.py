@@ -1,5 +1,7 @@
 """Small make_* helpers for bookings tests: services, therapists with hours, appointments."""
 
+import html
+import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -65,6 +67,21 @@ def next_weekday_after(days: int, weekday: int = 1) -> date:
     while day.weekday() != weekday:
         day += timedelta(days=1)
     return day
+
+
+def confirm_form(body: str) -> dict:
+    """The fields the review page's "Confirm booking" form posts, read from its HTML."""
+    match = re.search(r'<form method="post" class="booking-confirm">(.*?)</form>', body, re.S)
+    assert match, "the page has no confirm form"
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', match[1])
+    return {name: html.unescape(value) for name, value in hidden}
+
+
+def confirm_booking(client, query: str):
+    """Open the review page for `query` (the session's details) and press "Confirm booking"."""
+    review = client.get("/book/review/" + query)
+    assert review.status_code == 200, review
+    return client.post("/book/review/" + query, confirm_form(review.content.decode()))
 
 
 @pytest.fixture

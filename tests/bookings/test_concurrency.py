@@ -4,7 +4,6 @@ Transactional tests: every thread commits for real, so the exclusion constraint 
 email index are what decide, exactly as between two gunicorn workers.
 """
 
-import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from django.test import Client
 from bookings import services
 from bookings.forms import format_start
 from bookings.models import Appointment, Patient
-from tests.bookings.conftest import LA, local, next_weekday_after
+from tests.bookings.conftest import LA, confirm_form, local, next_weekday_after
 from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -221,20 +220,13 @@ def test_a_double_click_on_confirm_with_no_preference_books_once(alex, sam, foll
         "/book/details/" + query,
         {"name": "Pat Example", "email": "pat@example.com", "phone": "650 555 0100"},
     )
-    review = first_click.get("/book/review/" + query).content.decode()
-    key = re.search(r'name="submission" value="([^"]+)"', review).group(1)
+    fields = confirm_form(first_click.get("/book/review/" + query).content.decode())
     second_click = Client()
     second_click.cookies = first_click.cookies
-    fields = {
-        "service": "follow-up",
-        "therapist": "any",
-        "start": format_start(start),
-        "submission": key,
-    }
     outcomes = run_at_once(
         [
-            lambda: first_click.post("/book/review/", fields),
-            lambda: second_click.post("/book/review/", fields),
+            lambda: first_click.post("/book/review/" + query, fields),
+            lambda: second_click.post("/book/review/" + query, fields),
         ]
     )
     assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes

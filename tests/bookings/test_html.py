@@ -5,7 +5,13 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from bookings.forms import format_start
-from tests.bookings.conftest import LA, make_appointment, next_weekday_after
+from tests.bookings.conftest import (
+    LA,
+    confirm_booking,
+    confirm_form,
+    make_appointment,
+    next_weekday_after,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +32,11 @@ def test_booking_and_manage_pages_are_valid_html(client, alex, follow_up, html_e
         f"/book/details/?{choice}", {**details, "email": "p@example.com", "phone": "6505550100"}
     )
     pages["review"] = client.get(f"/book/review/?{choice}")
+    taken = f"{query}&start={format_start(start + timedelta(hours=1))}"
+    taken_form = confirm_form(client.get(f"/book/review/?{taken}").content.decode())
     make_appointment(therapist=alex, service=follow_up, starts_at=start + timedelta(hours=1))
-    taken = format_start(start + timedelta(hours=1))
-    pages["just-booked"] = client.post(
-        "/book/review/", {"service": "follow-up", "therapist": alex.pk, "start": taken}
-    )
-    client.post(
-        "/book/review/",
-        {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
-    )
+    pages["just-booked"] = client.post(f"/book/review/?{taken}", taken_form)
+    confirm_booking(client, f"?{choice}")
     pages["confirmed"] = client.get("/book/confirmed/")
     appointment = make_appointment(
         therapist=alex,

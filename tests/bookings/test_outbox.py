@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from bench.loopback import HangingMailServer, free_port
 from bookings import emails, outbox, permissions, services
-from bookings.forms import format_start
 from bookings.models import Appointment, OutgoingEmail
 from conditions.models import ClinicProfile
 from tests.bookings.conftest import (
     LA,
+    confirm_booking,
     local,
     make_appointment,
     make_therapist,
@@ -72,10 +72,7 @@ def start():
 def book_online(client, therapist, service, starts_at):
     """The patient's last two steps at /book/: details, then confirm; returns the confirm."""
     client.post("/book/details/" + flow(service, therapist, starts_at), DETAILS)
-    return client.post(
-        "/book/review/",
-        {"service": service.slug, "therapist": therapist.pk, "start": format_start(starts_at)},
-    )
+    return confirm_booking(client, flow(service, therapist, starts_at))
 
 
 def book(therapist, service):

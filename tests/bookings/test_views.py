@@ -1,6 +1,5 @@
 """The patient's booking flow at /book/, step by step, through the Django test client."""
 
-import re
 from datetime import datetime, time, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -11,7 +10,14 @@ from bookings.forms import format_start
 from bookings.models import Appointment, Patient
 from bookings.views import SESSION_DETAILS
 from conditions.models import Condition
-from tests.bookings.conftest import LA, make_appointment, make_therapist, next_weekday_after
+from tests.bookings.conftest import (
+    LA,
+    confirm_booking,
+    confirm_form,
+    make_appointment,
+    make_therapist,
+    next_weekday_after,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +27,13 @@ DETAILS = {
     "phone": "+1 650 555 0100",
     "reason": "Cramp in the calf at night",
 }
+OTHER_DETAILS = {
+    "name": "Bea Other",
+    "email": "bea@example.com",
+    "phone": "+1 415 555 0199",
+    "reason": "Sore knee",
+}
+OUT_OF_DATE = "This page was out of date, so nothing was booked."
 
 
 @pytest.fixture
@@ -100,11 +113,9 @@ def test_the_whole_flow_books_once_and_redirects_to_the_confirmation(
     assert "Pat Example" in page(review) and "Confirm booking" in page(review)
     assert Appointment.objects.count() == 0  # nothing written before the confirm
 
+    fields = confirm_form(page(review))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/book/review/",
-            {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
-        )
+        response = client.post(response["Location"], fields)
     assert response.status_code == 302 and response["Location"] == "/book/confirmed/"
     appointment = Appointment.objects.get()
     assert appointment.starts_at == start and appointment.therapist == alex
@@ -120,22 +131,27 @@ def test_the_whole_flow_books_once_and_redirects_to_the_confirmation(
     assert confirmed["Referrer-Policy"] == "no-referrer"
     assert "no-store" in confirmed["Cache-Control"]
     # Submitting the confirm again (a double click) does not book twice.
-    client.post(
-        "/book/review/",
-        {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
-    )
+    client.post("/book/review/" + flow(follow_up, alex, start), fields)
     assert Appointment.objects.count() == 1
 
 
+def review_fields(client, service, therapist, start) -> dict:
+    """What the review page's confirm form posts (the session's details, signed)."""
+    return confirm_form(page(client.get("/book/review/" + flow(service, therapist, start))))
+
+
 def review_key(client, service, therapist, start) -> str:
-    """The one-time key the review page puts in its confirm form."""
-    body = page(client.get("/book/review/" + flow(service, therapist, start)))
-    match = re.search(r'name="submission" value="([^"]+)"', body)
-    assert match, "the review page has no submission key"
-    return match.group(1)
+    """The one-time key inside the review page's signed confirm value."""
+    from django.core import signing
+
+    from bookings.forms import REVIEW_SALT
+
+    value = review_fields(client, service, therapist, start)["booking"]
+    return signing.loads(value, salt=REVIEW_SALT)["submission"]
 
 
 def confirm_fields(service, therapist, start, key) -> dict:
+    """A confirm form as it was before it was signed: plain fields and a key."""
     therapist = therapist if isinstance(therapist, str) else therapist.pk
     return {
         "service": service.slug,
@@ -154,7 +170,7 @@ def test_each_review_page_has_its_own_one_time_key(client, alex, follow_up, star
 
 def test_a_repeated_confirm_shows_the_booking_it_made(client, alex, follow_up, start):
     client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
-    fields = confirm_fields(follow_up, alex, start, review_key(client, follow_up, alex, start))
+    fields = review_fields(client, follow_up, alex, start)
     first = client.post("/book/review/", fields)
     assert first.status_code == 302 and first["Location"] == "/book/confirmed/"
     booked = Appointment.objects.get()
@@ -170,7 +186,7 @@ def test_someone_elses_key_or_a_made_up_one_confirms_nothing(client, alex, follo
     other = make_appointment(
         therapist=alex, service=follow_up, starts_at=start, submission_key="s" * 32
     )
-    # Without the details in the session a key alone books nothing and shows nothing.
+    # A key outside the signed confirm value books nothing and shows nothing.
     for key in ["s" * 31, "<script>" * 4, "x" * 5000, "s" * 32 + "'"]:
         response = client.post("/book/review/", confirm_fields(follow_up, alex, start, key))
         assert response.status_code == 302
@@ -181,7 +197,7 @@ def test_someone_elses_key_or_a_made_up_one_confirms_nothing(client, alex, follo
 
 def test_a_cancelled_booking_is_not_shown_again_by_its_key(client, alex, follow_up, start):
     client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
-    fields = confirm_fields(follow_up, alex, start, review_key(client, follow_up, alex, start))
+    fields = review_fields(client, follow_up, alex, start)
     client.post("/book/review/", fields)
     client.post(f"/appointments/{Appointment.objects.get().manage_token}/cancel/")
     assert Appointment.objects.get().status == "cancelled"
@@ -192,11 +208,78 @@ def test_a_cancelled_booking_is_not_shown_again_by_its_key(client, alex, follow_
     assert Appointment.objects.count() == 1
 
 
+def test_a_review_page_books_the_patient_it_showed_after_another_tab_changed_the_details(
+    client, alex, follow_up, start, mailoutbox, django_capture_on_commit_callbacks
+):
+    # One browser, two tabs: A reaches the review page; then B types someone else's details,
+    # which replace A's in the session; then A's "Confirm booking" is pressed.
+    tab_a = flow(follow_up, alex, start)
+    client.post("/book/details/" + tab_a, DETAILS)
+    form_a = confirm_form(page(client.get("/book/review/" + tab_a)))
+    tab_b = flow(follow_up, alex, start + timedelta(hours=1))
+    client.post("/book/details/" + tab_b, OTHER_DETAILS)
+    form_b = confirm_form(page(client.get("/book/review/" + tab_b)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/book/review/" + tab_a, form_a)
+    assert response.status_code == 302 and response["Location"] == "/book/confirmed/"
+    booked = Appointment.objects.get()
+    assert booked.starts_at == start
+    assert (booked.patient.name, booked.patient.email, booked.patient.phone) == (
+        "Pat Example",
+        "pat@example.com",
+        "+1 650 555 0100",
+    )
+    assert booked.reason == "Cramp in the calf at night"
+    assert not Patient.objects.filter(email="bea@example.com").exists()
+    (message,) = mailoutbox
+    assert message.to == ["pat@example.com"]
+    assert "Bea" not in message.body and "415 555 0199" not in message.body
+    # B's details are still B's: tab B's page books B at B's time.
+    client.post("/book/review/" + tab_b, form_b)
+    other = Appointment.objects.get(patient__email="bea@example.com")
+    assert other.starts_at == start + timedelta(hours=1) and other.reason == "Sore knee"
+
+
+@pytest.mark.parametrize(
+    "case", ["missing", "tampered", "forged", "expired", "another_page", "old_form"]
+)
+def test_a_confirm_form_that_is_not_its_pages_own_books_nothing(
+    client, alex, follow_up, start, monkeypatch, case
+):
+    from django.core import signing
+
+    query = flow(follow_up, alex, start)
+    client.post("/book/details/" + query, DETAILS)
+    fields = confirm_form(page(client.get("/book/review/" + query)))
+    url = "/book/review/" + query
+    if case == "missing":
+        del fields["booking"]
+    elif case == "tampered":
+        value = fields["booking"]
+        fields["booking"] = value[:5] + ("A" if value[5] != "A" else "B") + value[6:]
+    elif case == "forged":
+        fields["booking"] = signing.dumps({"details": OTHER_DETAILS}, salt="another.salt")
+    elif case == "expired":
+        real_time = signing.time.time
+        monkeypatch.setattr(signing.time, "time", lambda: real_time() + 5 * 3600)
+    elif case == "another_page":
+        # This page's form, sent to the review page of another time.
+        url = "/book/review/" + flow(follow_up, alex, start + timedelta(hours=1))
+    elif case == "old_form":
+        fields = confirm_fields(follow_up, alex, start, "k" * 32)
+    response = client.post(url, fields)
+    assert response.status_code == 302
+    assert response["Location"] != "/book/confirmed/"
+    monkeypatch.undo()
+    assert OUT_OF_DATE in page(client.get(response["Location"], follow=True))
+    assert Appointment.objects.count() == 0 and Patient.objects.count() == 0
+
+
 def test_a_patient_already_booked_at_that_time_is_told_so(client, alex, follow_up, start):
     sam = make_therapist("Sam Okafor", services_offered=[follow_up])
     make_appointment(therapist=alex, service=follow_up, starts_at=start)  # pat@example.com
     client.post("/book/details/" + flow(follow_up, sam, start), DETAILS)
-    response = client.post("/book/review/", confirm_fields(follow_up, sam, start, ""))
+    response = confirm_booking(client, flow(follow_up, sam, start))
     assert response.status_code == 409
     assert "You already have an appointment at this time." in page(response)
     assert not Appointment.objects.filter(therapist=sam).exists()
@@ -207,9 +290,7 @@ def test_no_preference_books_a_free_therapist(client, alex, follow_up, start):
     sam = make_therapist("Sam Okafor", services_offered=[follow_up])
     make_appointment(therapist=alex, service=follow_up, starts_at=start, email="a@example.com")
     client.post("/book/details/" + flow(follow_up, "any", start), DETAILS)
-    response = client.post(
-        "/book/review/", {"service": "follow-up", "therapist": "any", "start": format_start(start)}
-    )
+    response = confirm_booking(client, flow(follow_up, "any", start))
     assert response.status_code == 302
     assert Appointment.objects.get(patient__email="pat@example.com").therapist == sam
 
@@ -236,15 +317,7 @@ def test_a_condition_pre_fills_the_reason_and_is_linked(client, alex, follow_up,
     details_url = "/book/details/" + flow(follow_up, alex, start, condition="calf-cramps")
     assert "\nCalf cramps</textarea>" in page(client.get(details_url))
     client.post(details_url, {**DETAILS, "reason": "Calf cramps"})
-    client.post(
-        "/book/review/",
-        {
-            "service": "follow-up",
-            "therapist": alex.pk,
-            "start": format_start(start),
-            "condition": "calf-cramps",
-        },
-    )
+    confirm_booking(client, flow(follow_up, alex, start, condition="calf-cramps"))
     appointment = Appointment.objects.get()
     assert appointment.condition == condition and appointment.reason == "Calf cramps"
 
@@ -253,11 +326,9 @@ def test_the_time_just_booked_by_someone_else_shows_the_nearest_free_times(
     client, alex, follow_up, start
 ):
     client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    fields = review_fields(client, follow_up, alex, start)
     make_appointment(therapist=alex, service=follow_up, starts_at=start, email="quick@example.com")
-    response = client.post(
-        "/book/review/",
-        {"service": "follow-up", "therapist": alex.pk, "start": format_start(start)},
-    )
+    response = client.post("/book/review/", fields)
     assert response.status_code == 409
     body = page(response)
     assert "That time has just been booked" in body
