@@ -51,10 +51,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: setup
+# The resilience scripts drive the `make prod` stack (hence nginx) and a throwaway redis-server.
+bench: setup nginx
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-	@for script in bench/bench_*.py bench/resilience_*.py bench/http_load.py; do echo "== $$script"; DEBUG=true $(BIN)/python $$script || exit 1; done
+	@command -v redis-server >/dev/null || { echo "redis-server is needed: apt-get install redis-server"; exit 1; }
+	@failed=""; for script in bench/bench_*.py bench/resilience_*.py bench/http_load.py; do \
+	  echo "== $$script"; DEBUG=true $(BIN)/python $$script || failed="$$failed $$script"; \
+	done; test -z "$$failed" || { echo "== not as wanted:$$failed"; exit 1; }
 
 # The embedded PostgreSQL keeps running between commands so several processes can share it.
 db-stop:
