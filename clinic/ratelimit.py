@@ -2,7 +2,8 @@
 
 A fixed window counter in the cache: Redis when REDIS_URL is set, so every web process shares one
 count; the local-memory cache otherwise (one process in development). Over the limit, the client
-gets the friendly 429 page and the view does not run.
+gets the friendly 429 page and the view does not run. While the cache does not answer, requests
+go through uncounted (clinic/shared_cache.py).
 """
 
 import functools
@@ -14,6 +15,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+
+from clinic import shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +61,25 @@ def current_window(period: int) -> int:
 
 def is_over_limit(scope: str, identity: str, *, limit: int, period: int) -> bool:
     """Count one request by `identity` in `scope`; True once it is over `limit` per `period` s."""
-    if settings.RATELIMIT_DISABLED:
+    if settings.RATELIMIT_DISABLED or shared_cache.outage.recently_failed():
         return False
     window = current_window(period)
     # Hashed: an email address or a client's address is not kept in the cache as it is.
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=period + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 5)
-        count = 1
+        cache.add(key, 0, timeout=period + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=period + 5)
+            count = 1
+    # A counter never fails a request: whatever the cache raises (redis-py's errors, a
+    # socket's), the request goes through uncounted while the cache is down.
+    except Exception as error:
+        shared_cache.outage.failed(error)
+        return False
+    shared_cache.outage.answered()
     return count > limit
 
 

@@ -128,12 +128,16 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "").strip()
+# Redis on the same network answers in a millisecond; one that hangs or is gone must cost a
+# request a fraction of a second, not the default of waiting for ever (clinic/shared_cache.py).
+REDIS_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "clinic",
+            "OPTIONS": REDIS_OPTIONS,
         }
     }
 else:

@@ -8,6 +8,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from clinic.shared_cache import cache_answers
 from conditions.models import BodyRegion, ClinicProfile, Condition
 from conditions.page_cache import cached_for_visitors
 
@@ -47,13 +48,28 @@ def livez(request):
 @never_cache
 @require_safe
 def healthz(request):
+    """Readiness: a line per dependency, and 503 when the database does not answer.
+
+    Without the cache (Redis) every page still works, only rate limits are off: it is named as
+    degraded and the status stays 200, so a load balancer keeps the process in its pool.
+    """
+    database = _database_answers()
+    cache = cache_answers()
+    body = "".join(
+        f"{name}: {'ok' if answers else 'unavailable'}\n"
+        for name, answers in [("database", database), ("cache", cache)]
+    )
+    return HttpResponse(body, status=200 if database else 503, content_type="text/plain")
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        return False
+    return True
 
 
 def server_error(request):

@@ -1,7 +1,10 @@
+import time
+
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
+from clinic import shared_cache
 from clinic.ratelimit import client_address
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,75 @@ def test_a_head_of_a_get_only_limit_is_refused_too(client):
     for _ in range(2):
         assert client.head("/limited-get/").status_code == 200
     assert client.head("/limited-get/").status_code == 429
+
+
+def outage_lines(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == "clinic.shared_cache"]
+
+
+def test_limits_count_in_redis_when_it_answers(client, shared_redis):
+    for _ in range(3):
+        assert client.get("/limited/").content == b"ran"
+    assert client.get("/limited/").status_code == 429
+
+
+def test_with_redis_down_limited_requests_go_through_and_it_is_logged_once(
+    client, shared_redis, caplog
+):
+    shared_redis.stop()
+    for _ in range(10):
+        assert client.get("/limited/").content == b"ran"
+        assert client.post("/limited/").content == b"ran"
+    lines = outage_lines(caplog)
+    assert len(lines) == 1
+    assert "rate limits are not enforced" in lines[0]
+
+
+def test_with_redis_down_search_still_answers(client, shared_redis, settings):
+    settings.ROOT_URLCONF = "clinic.urls"
+    shared_redis.stop()
+    assert client.get("/search/", {"q": "cramp"}).status_code == 200
+    assert client.post("/appointments/no-such-token/cancel/").status_code == 404
+
+
+def test_a_hanging_redis_holds_a_request_well_under_a_second(client, shared_redis, caplog):
+    shared_redis.pause()
+    for _ in range(5):
+        started = time.monotonic()
+        assert client.get("/limited/").content == b"ran"
+        assert time.monotonic() - started < 0.6
+    assert len(outage_lines(caplog)) == 1
+
+
+def test_while_redis_hangs_only_one_request_in_a_while_waits_for_it(client, shared_redis):
+    shared_redis.pause()
+    client.get("/limited/")  # waits for the timeout
+    started = time.monotonic()
+    for _ in range(20):
+        assert client.get("/limited/").content == b"ran"
+    assert time.monotonic() - started < 1
+
+
+def test_once_redis_is_back_the_limits_apply_again(client, shared_redis, caplog, monkeypatch):
+    # The limiter asks Redis again a few seconds after it failed; here at once.
+    monkeypatch.setattr(shared_cache, "RETRY_SECONDS", 0)
+    shared_redis.pause()
+    for _ in range(5):
+        assert client.get("/limited/").content == b"ran"
+    shared_redis.resume()
+    for _ in range(3):
+        assert client.get("/limited/").content == b"ran"
+    assert client.get("/limited/").status_code == 429
+    assert len(outage_lines(caplog)) == 2
+    assert "answers again" in outage_lines(caplog)[1]
+
+
+def test_each_outage_is_logged_once(client, shared_redis, caplog, monkeypatch):
+    monkeypatch.setattr(shared_cache, "RETRY_SECONDS", 0)
+    for _ in range(2):
+        shared_redis.pause()
+        client.get("/limited/")
+        client.get("/limited/")
+        shared_redis.resume()
+        client.get("/limited/")
+    assert len(outage_lines(caplog)) == 4  # down, back, down, back

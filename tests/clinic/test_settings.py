@@ -1,5 +1,6 @@
 """Start-up configuration: each check runs manage.py in a fresh process with its own environment."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -93,7 +94,7 @@ def test_health_check_answers_503_when_the_database_does_not():
         text=True,
         timeout=120,
     )
-    assert result.stdout.strip() == "503 database unavailable", result.stderr
+    assert result.stdout.strip() == "503 database: unavailable\ncache: ok", result.stderr
 
 
 def setting(name, **env):
@@ -163,3 +164,13 @@ def test_no_per_process_warning_with_redis_or_in_development(env):
     result = start_web_process(**env)
     assert result.returncode == 0, result.stderr
     assert PER_PROCESS_WARNING not in result.stderr
+
+
+def test_redis_gets_timeouts_well_under_a_second():
+    result = setting(
+        "CACHES['default']['OPTIONS']", REDIS_URL="redis://127.0.0.1:6379/0", **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    options = ast.literal_eval(result.stdout.strip())
+    assert 0 < options["socket_connect_timeout"] < 1
+    assert 0 < options["socket_timeout"] < 1

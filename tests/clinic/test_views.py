@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from conditions.models import ClinicProfile
@@ -39,8 +41,23 @@ def test_the_frame_still_renders_when_the_profile_row_is_missing(client):
 def test_health_check_answers_200_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.content == b"database: ok\ncache: ok\n"
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_check_asks_redis_when_it_is_the_cache(client, shared_redis):
+    assert client.get("/healthz").content == b"database: ok\ncache: ok\n"
+
+
+@pytest.mark.parametrize("fault", ["stop", "pause"])
+def test_health_check_names_the_cache_as_degraded_and_stays_up(client, shared_redis, fault):
+    getattr(shared_redis, fault)()
+    started = time.monotonic()
+    response = client.get("/healthz")
+    assert time.monotonic() - started < 1
+    # The site still serves every page without the cache: not a reason to take it out of a pool.
+    assert response.status_code == 200
+    assert response.content == b"database: ok\ncache: unavailable\n"
 
 
 def test_liveness_answers_without_the_database(client, django_assert_num_queries):
