@@ -119,3 +119,30 @@ def test_a_nul_byte_in_a_form_field_is_a_clear_400(client):
 
 def test_a_nul_byte_in_the_path_is_a_clear_400(client):
     assert client.get("/appointments/abc%00def/").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        'sessionid="\\000abcdefghij"',  # an escape the cookie parser turns into a NUL
+        "sessionid=abc\x00defghij",
+        "csrftoken=abc\x00def",
+        "other=\x00",
+    ],
+)
+def test_a_nul_byte_in_a_cookie_is_a_clear_400(client, cookie):
+    client.raise_request_exception = False
+    for path in ["/", "/book/", "/accounts/login/"]:
+        response = client.get(path, HTTP_COOKIE=cookie)
+        assert response.status_code == 400, path
+        assert "We could not read that request" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_header_is_a_clear_400(client):
+    # django-axes stores a failed login's User-Agent and Accept headers.
+    client.raise_request_exception = False
+    response = client.post(
+        "/accounts/login/", {"username": "a", "password": "x"}, HTTP_USER_AGENT="bot\x00"
+    )
+    assert response.status_code == 400
+    assert client.get("/", HTTP_ACCEPT="text/html\x00").status_code == 400
