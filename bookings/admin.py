@@ -202,14 +202,33 @@ def _actor_name(event: AppointmentEvent) -> str:
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     form = AppointmentAdminForm
-    list_display = ["starts_at", "patient", "therapist", "service", "status", "source"]
+    # The name and phone given for the booking come first: online, whoever booked typed them,
+    # and the patient record is the one their email matched.
+    list_display = [
+        "starts_at",
+        "patient_name",
+        "patient_phone",
+        "patient",
+        "therapist",
+        "service",
+        "status",
+        "source",
+    ]
     list_filter = [AppointmentDateFilter, "status", "therapist", "service", "source"]
     date_hierarchy = "starts_at"
-    search_fields = ["patient__name", "patient__email", "patient__phone"]
+    search_fields = [
+        "patient_name",
+        "patient_phone",
+        "patient__name",
+        "patient__email",
+        "patient__phone",
+    ]
     list_select_related = ["patient", "therapist", "service"]
     autocomplete_fields = ["patient"]
     raw_id_fields = ["condition"]
     readonly_fields = [
+        "patient_name",
+        "patient_phone",
         "ends_at",
         "blocked_until",
         "source",

@@ -96,7 +96,7 @@ def appointment_calendar(
     organizer.params["cn"] = vText(profile.name)
     event.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{appointment.patient.email}")
-    attendee.params["cn"] = vText(appointment.patient.name)
+    attendee.params["cn"] = vText(appointment.patient_name)
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     event.add("attendee", attendee)
     calendar.add_component(event)
@@ -146,7 +146,7 @@ def therapist_feed(
         event.add("dtend", appointment.ends_at.astimezone(UTC))
         event.add(
             "summary",
-            f"{appointment.service.name} — {short_patient_name(appointment.patient.name)}",
+            f"{appointment.service.name} — {short_patient_name(appointment.patient_name)}",
         )
         event.add("location", location)
         event.add(

@@ -279,6 +279,15 @@ class Appointment(models.Model):
     therapist = models.ForeignKey(Therapist, on_delete=models.PROTECT, related_name="appointments")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    # What was typed for this booking. Online, anyone can type any email, so the Patient found by
+    # it is never changed from here: staff call and greet whoever booked by these, and correct
+    # the patient's own record in the admin.
+    patient_name = models.CharField(
+        "name given", max_length=120, blank=True, help_text="The name typed for this booking."
+    )
+    patient_phone = models.CharField(
+        "phone given", max_length=40, blank=True, help_text="The phone typed for this booking."
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     blocked_until = models.DateTimeField(

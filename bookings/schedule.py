@@ -422,7 +422,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         outcome = "attended" if attended else "a no-show"
-        messages.success(request, f"{appointment.patient.name} marked as {outcome}.")
+        messages.success(request, f"{appointment.patient_name} marked as {outcome}.")
     return _back(request, _appointment_day_url(access, appointment))
 
 
@@ -436,7 +436,7 @@ def undo_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{appointment.patient.name} is back to booked.")
+        messages.success(request, f"{appointment.patient_name} is back to booked.")
     return _back(request, _appointment_day_url(access, appointment))
 
 

@@ -102,27 +102,21 @@ class PatientDetails:
 
 
 def find_or_create_patient(*, details: PatientDetails) -> Patient:
-    """The patient with this email (any case), created if new; name and phone kept up to date.
+    """The patient with this email (any case), created from `details` if new.
+
+    An existing patient is never changed here: anyone can type anyone's email online, so what
+    they typed goes on their appointment (`patient_name`, `patient_phone`), and the patient's
+    own record changes only through staff.
 
     Safe when two first bookings by the same new email race: the loser of the insert gets an
     IntegrityError from the unique index (inside get_or_create's savepoint) and reads the
     winner's row.
     """
     email = details.email.strip()
-    patient, created = Patient.objects.get_or_create(
+    patient, _created = Patient.objects.get_or_create(
         email__iexact=email,
         defaults={"email": email, "name": details.name.strip(), "phone": details.phone.strip()},
     )
-    if not created:
-        changed = []
-        if details.name.strip() and patient.name != details.name.strip():
-            patient.name = details.name.strip()
-            changed.append("name")
-        if details.phone.strip() and patient.phone != details.phone.strip():
-            patient.phone = details.phone.strip()
-            changed.append("phone")
-        if changed:
-            patient.save(update_fields=[*changed, "updated_at"])
     return patient
 
 
@@ -256,12 +250,18 @@ def book_appointment(
         enforce_booking_window=source == Appointment.Source.ONLINE,
     )
     if isinstance(patient, PatientDetails):
+        given_name, given_phone = patient.name.strip(), patient.phone.strip()
         patient = find_or_create_patient(details=patient)
+    else:
+        # The front desk chose a patient record: its name and phone are the ones given.
+        given_name, given_phone = patient.name, patient.phone
     ends_at = starts_at + service.duration
     appointment = Appointment(
         therapist=therapist,
         service=service,
         patient=patient,
+        patient_name=given_name,
+        patient_phone=given_phone,
         starts_at=starts_at,
         ends_at=ends_at,
         blocked_until=ends_at + service.buffer,
@@ -628,10 +628,15 @@ def update_appointment(
         if differs
     ]
     if changed:
+        fields = ["reason", "condition", "patient", "updated_at"]
+        if current.patient_id != patient.pk:
+            # Another patient's appointment now: theirs are the name and phone to call.
+            current.patient_name, current.patient_phone = patient.name, patient.phone
+            fields += ["patient_name", "patient_phone"]
         current.reason = reason
         current.condition = condition
         current.patient = patient
-        current.save(update_fields=["reason", "condition", "patient", "updated_at"])
+        current.save(update_fields=fields)
         _record(
             current,
             action=AppointmentEvent.Action.EDITED,
@@ -674,7 +679,7 @@ def block_time_off(
     )
     if covered:
         names = "; ".join(
-            f"{describe_moment(appointment.starts_at)} {appointment.patient.name}"
+            f"{describe_moment(appointment.starts_at)} {appointment.patient_name}"
             for appointment in covered
         )
         count = len(covered)

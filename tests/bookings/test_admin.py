@@ -69,6 +69,35 @@ def test_search_finds_appointments_by_patient_phone(staff_client, alex, follow_u
     assert "Pat Example" in body
 
 
+def test_the_admin_shows_the_name_and_phone_typed_for_each_appointment(
+    staff_client, alex, follow_up, start
+):
+    from bookings import services
+
+    mine = make_appointment(therapist=alex, service=follow_up, starts_at=start)
+    theirs = services.book_appointment(
+        service=follow_up,
+        therapist=alex,
+        starts_at=start + timedelta(hours=1),
+        patient=services.PatientDetails(
+            name="Someone Else", email="PAT@example.com", phone="+1 900 555 0666"
+        ),
+        now=start - timedelta(days=2),
+        notify=False,
+    )
+    assert theirs.patient_id == mine.patient_id
+    listing = staff_client.get("/admin/bookings/appointment/").content.decode()
+    assert "Someone Else" in listing and "+1 900 555 0666" in listing
+    assert "Pat Example" in listing
+    change = staff_client.get(f"/admin/bookings/appointment/{theirs.pk}/change/")
+    assert "Someone Else" in change.content.decode()
+    assert "+1 900 555 0666" in change.content.decode()
+    found = staff_client.get("/admin/bookings/appointment/?q=900+555+0666").content.decode()
+    assert "Someone Else" in found
+    patient = Patient.objects.get()
+    assert (patient.name, patient.phone) == ("Pat Example", "+1 650 555 0100")
+
+
 def test_the_front_desk_books_through_the_services(staff_client, alex, follow_up, start):
     patient = Patient.objects.create(name="Walk In", email="walk@example.com", phone="6505550100")
     response = staff_client.post(
@@ -78,6 +107,7 @@ def test_the_front_desk_books_through_the_services(staff_client, alex, follow_up
     assert response.status_code == 302
     appointment = Appointment.objects.get()
     assert appointment.source == "front_desk"
+    assert (appointment.patient_name, appointment.patient_phone) == ("Walk In", "6505550100")
     assert appointment.blocked_until == start + timedelta(minutes=30)
 
 

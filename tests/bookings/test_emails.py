@@ -125,3 +125,27 @@ def test_nothing_is_sent_when_the_booking_rolls_back(
         raise RuntimeError("something later failed")
     assert mailoutbox == []
     assert not OutgoingEmail.objects.exists()  # not even queued
+
+
+def test_the_email_greets_the_patient_by_the_name_typed_for_that_booking(
+    alex, follow_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = book(alex, follow_up)
+        services.book_appointment(
+            service=follow_up,
+            therapist=alex,
+            starts_at=TEN + timedelta(hours=1),
+            patient=services.PatientDetails(
+                name="Someone Else", email="PAT@example.com", phone="+1 900 555 0666"
+            ),
+            now=NOW,
+        )
+    assert mailoutbox[0].body.startswith("Hello Pat Example,")
+    assert mailoutbox[1].body.startswith("Hello Someone Else,")
+    assert "Hello Someone Else," in mailoutbox[1].alternatives[0][0]
+    # The first booking's emails still greet the name typed for it.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_appointment(appointment=first, now=NOW)
+    assert mailoutbox[2].body.startswith("Hello Pat Example,")
+    assert "Someone Else" not in mailoutbox[2].body

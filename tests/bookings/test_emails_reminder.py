@@ -61,8 +61,8 @@ def test_the_reminder_escapes_what_a_patient_typed_in_the_html(alex, follow_up, 
     appointment = make_appointment(
         therapist=alex, service=follow_up, starts_at=local(2027, 1, 5, 10)
     )
-    appointment.patient.name = "<b>Pat</b>"
-    appointment.patient.save()
+    appointment.patient_name = "<b>Pat</b>"  # as typed for the booking
+    appointment.save(update_fields=["patient_name"])
 
     reminders.send_due_reminders(now=local(2027, 1, 4, 12))
 

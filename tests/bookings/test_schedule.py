@@ -85,6 +85,38 @@ def test_it_shows_the_days_appointments_with_what_the_therapist_needs(
     assert "times in Pacific time" in body
 
 
+def test_staff_see_the_name_and_phone_typed_for_each_appointment(
+    desk_client, alex, follow_up, today
+):
+    from bookings.models import Patient
+
+    Patient.objects.create(name="Pat Real", email="pat@example.com", phone="650 555 0100")
+    real = book(alex, follow_up, at(today, 9), name="Pat Real", email="pat@example.com")
+    other = services.book_appointment(
+        service=follow_up,
+        therapist=alex,
+        starts_at=at(today, 11).astimezone(UTC),
+        patient=services.PatientDetails(
+            name="Someone Else", email="PAT@example.com", phone="+1 900 555 0666"
+        ),
+        now=at(today, 11) - timedelta(days=3),
+        notify=False,
+    )
+    day = desk_client.get(f"/schedule/?date={today}&therapist={alex.pk}").content.decode()
+    assert "Someone Else" in day and 'href="tel:+19005550666"' in day
+    assert "Pat Real" in day and 'href="tel:6505550100"' in day
+    page = desk_client.get(f"/schedule/appointments/{other.pk}/").content.decode()
+    assert "<h1>Someone Else</h1>" in page and 'href="tel:+19005550666"' in page
+    # The patient record it was matched to, by email, is shown apart.
+    assert "Pat Real" in page and "650 555 0100" in page
+    page = desk_client.get(f"/schedule/appointments/{real.pk}/").content.decode()
+    assert "+1 900 555 0666" not in page and "Someone Else" not in page
+    sheet = desk_client.get(
+        f"/schedule/day-sheet/?date={today}&therapist={alex.pk}"
+    ).content.decode()
+    assert "Someone Else" in sheet and "+1 900 555 0666" in sheet
+
+
 def test_it_defaults_to_today_in_the_clinics_zone(alex_client, today):
     body = alex_client.get("/schedule/").content.decode()
     assert f"{today:%A} {today.day} {today:%B} {today.year}" in body

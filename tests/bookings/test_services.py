@@ -57,8 +57,75 @@ def test_it_finds_the_patient_again_by_email_in_any_case(alex, follow_up):
     )
     assert first.patient_id == second.patient_id
     assert Patient.objects.count() == 1
+    # Each appointment keeps what was typed for it; the patient's row keeps the first.
+    assert (second.patient_name, second.patient_phone) == ("Pat Q. Example", "650 555 0199")
+    first.refresh_from_db()
+    assert (first.patient_name, first.patient_phone) == ("Pat Example", "650 555 0100")
     patient = Patient.objects.get()
-    assert patient.name == "Pat Q. Example" and patient.phone == "650 555 0199"
+    assert patient.name == "Pat Example" and patient.phone == "650 555 0100"
+
+
+def test_an_online_booking_with_a_known_email_never_rewrites_the_patient(alex, follow_up):
+    patient = Patient.objects.create(
+        name="Pat Real", email="patient@example.com", phone="+1 650 555 0100"
+    )
+    stamp = patient.updated_at
+    mine = book(alex, follow_up, TEN, email="patient@example.com")
+    theirs = services.book_appointment(
+        service=follow_up,
+        therapist=alex,
+        starts_at=TEN + timedelta(hours=1),
+        patient=services.PatientDetails(
+            name="Someone Else", email="Patient@Example.COM", phone="+1 900 555 0666"
+        ),
+        now=NOW,
+        notify=False,
+    )
+    assert theirs.patient_id == patient.pk == mine.patient_id
+    patient.refresh_from_db()
+    assert (patient.name, patient.email, patient.phone) == (
+        "Pat Real",
+        "patient@example.com",
+        "+1 650 555 0100",
+    )
+    assert patient.updated_at == stamp
+    assert (theirs.patient_name, theirs.patient_phone) == ("Someone Else", "+1 900 555 0666")
+    mine.refresh_from_db()
+    assert (mine.patient_name, mine.patient_phone) == ("Pat Example", "650 555 0100")
+
+
+def test_a_new_patient_is_created_from_the_typed_details(alex, follow_up):
+    appointment = services.book_appointment(
+        service=follow_up,
+        therapist=alex,
+        starts_at=TEN,
+        patient=services.PatientDetails(
+            name=" New Person ", email=" new@example.com ", phone=" 650 555 0142 "
+        ),
+        now=NOW,
+        notify=False,
+    )
+    patient = Patient.objects.get()
+    assert (patient.name, patient.email, patient.phone) == (
+        "New Person",
+        "new@example.com",
+        "650 555 0142",
+    )
+    assert (appointment.patient_name, appointment.patient_phone) == ("New Person", "650 555 0142")
+
+
+def test_the_front_desk_booking_a_patient_keeps_their_name_and_phone_on_it(alex, follow_up):
+    patient = Patient.objects.create(name="Walk In", email="walk@example.com", phone="6505550100")
+    appointment = services.book_appointment(
+        service=follow_up,
+        therapist=alex,
+        starts_at=TEN,
+        patient=patient,
+        source=Appointment.Source.FRONT_DESK,
+        now=NOW,
+        notify=False,
+    )
+    assert (appointment.patient_name, appointment.patient_phone) == ("Walk In", "6505550100")
 
 
 def test_the_database_refuses_a_second_patient_with_the_same_email_in_another_case(db):
