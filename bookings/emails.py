@@ -9,6 +9,7 @@ address, never the manage token.
 """
 
 import logging
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
@@ -28,11 +29,13 @@ BOOKED = OutgoingEmail.Kind.BOOKED
 RESCHEDULED = OutgoingEmail.Kind.RESCHEDULED
 CANCELLED = OutgoingEmail.Kind.CANCELLED
 REMINDER = OutgoingEmail.Kind.REMINDER
+ATTEMPT = OutgoingEmail.Kind.ATTEMPT
 _TEMPLATES = {
     BOOKED: "emails/appointment_booked",
     RESCHEDULED: "emails/appointment_rescheduled",
     CANCELLED: "emails/appointment_cancelled",
     REMINDER: "emails/reminder",
+    ATTEMPT: "emails/booking_attempt",
 }
 # A reminder changes nothing in the patient's calendar: it carries no .ics, so no calendar app
 # offers to "accept" the same appointment again.
@@ -51,16 +54,20 @@ def manage_url(appointment: Appointment) -> str:
     return settings.SITE_URL + reverse("bookings:manage", args=[appointment.manage_token])
 
 
-def send_appointment_email(appointment: Appointment, *, kind: str) -> None:
+def send_appointment_email(
+    appointment: Appointment, *, kind: str, attempted_at: datetime | None = None
+) -> None:
     """Queue the patient's email about `appointment` with the current transaction; it is sent
     after the commit (bookings/outbox.py), and not at all if the transaction rolls back.
+
+    `attempted_at`: for ATTEMPT, the time someone asked for with the patient's address.
     """
     if kind not in _TEMPLATES:
         raise ValueError(f"Unknown appointment email: {kind}")
     try:
         # A savepoint: an email that cannot even be written must not undo the booking.
         with transaction.atomic():
-            email = queue_appointment_email(appointment, kind=kind)
+            email = queue_appointment_email(appointment, kind=kind, attempted_at=attempted_at)
     except Exception as error:
         logger.error(
             "Could not queue the %s email for appointment %s (%s)",
@@ -73,7 +80,11 @@ def send_appointment_email(appointment: Appointment, *, kind: str) -> None:
 
 
 def queue_appointment_email(
-    appointment: Appointment, *, kind: str, profile: ClinicProfile | None = None
+    appointment: Appointment,
+    *,
+    kind: str,
+    profile: ClinicProfile | None = None,
+    attempted_at: datetime | None = None,
 ) -> OutgoingEmail:
     """Write the `kind` email about `appointment` to the outbox, rendered now; nothing is sent.
 
@@ -92,6 +103,7 @@ def queue_appointment_email(
         "ends_local": appointment.ends_at.astimezone(clinic_zone()),
         "location": calendars.location_text(profile),
         "book_url": settings.SITE_URL + reverse("bookings:book"),
+        "attempted_local": attempted_at.astimezone(clinic_zone()) if attempted_at else None,
     }
     ics = ""
     if kind in _WITH_CALENDAR:

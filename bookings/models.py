@@ -454,6 +454,8 @@ class OutgoingEmail(models.Model):
         RESCHEDULED = "rescheduled", "Appointment moved"
         CANCELLED = "cancelled", "Cancellation"
         REMINDER = "reminder", "Reminder"
+        # To the owner of an email someone typed to book a time its appointment already holds.
+        ATTEMPT = "attempt", "Someone tried to book the same time"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

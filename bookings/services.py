@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -38,6 +38,7 @@ from bookings.models import (
     Appointment,
     AppointmentEvent,
     BookingRules,
+    OutgoingEmail,
     Patient,
     Service,
     Therapist,
@@ -59,6 +60,8 @@ SUBMISSION_KEY_CONSTRAINT = "bookings_appointment_unique_submission_key"
 SLOT_TAKEN_MESSAGE = "That time has just been booked."
 PATIENT_BUSY_MESSAGE = "The patient already has an appointment at that time."
 ALREADY_SUBMITTED_MESSAGE = "This booking has already been made."
+# How often the owner of an email may be told that someone tried to book their time with it.
+ATTEMPT_NOTICE_INTERVAL = timedelta(hours=1)
 
 
 def describe_moment(moment: datetime) -> str:
@@ -216,7 +219,6 @@ def _overlaps_active_appointment(
     return overlapping.exists()
 
 
-@transaction.atomic
 def book_appointment(
     *,
     service: Service,
@@ -237,8 +239,57 @@ def book_appointment(
     future free time. `actor` is the staff member booking (None: the patient online).
     `submission_key` is the online confirm form's one-time key: a second booking with the same
     key is refused (`already_submitted`), so a repeated click can find the first.
+
+    Online, `patient_busy` means whoever typed that email asked for a time its owner already
+    holds: the owner is emailed about their appointment (`tell_owner_of_attempt`), and the
+    visitor should be told nothing that names it.
     """
     now = now or timezone.now()
+    try:
+        return _book(
+            service=service,
+            therapist=therapist,
+            starts_at=starts_at,
+            patient=patient,
+            reason=reason,
+            condition=condition,
+            source=source,
+            now=now,
+            notify=notify,
+            actor=actor,
+            submission_key=submission_key,
+        )
+    except ValidationError as error:
+        # After _book's transaction has rolled back, so the email is not undone with it.
+        if (
+            error.code == "patient_busy"
+            and source == Appointment.Source.ONLINE
+            and isinstance(patient, PatientDetails)
+        ):
+            tell_owner_of_attempt(
+                email=patient.email,
+                starts_at=starts_at,
+                ends_at=starts_at + service.duration,
+                submission_key=submission_key,
+            )
+        raise
+
+
+@transaction.atomic
+def _book(
+    *,
+    service: Service,
+    therapist: Therapist,
+    starts_at: datetime,
+    patient: Patient | PatientDetails,
+    reason: str,
+    condition: Condition | None,
+    source: str,
+    now: datetime,
+    notify: bool,
+    actor: Actor,
+    submission_key: str,
+) -> Appointment:
     rules = BookingRules.load()
     _lock_therapist(therapist)
     _check_slot(
@@ -321,6 +372,45 @@ def book_first_free(
     raise ValidationError(SLOT_TAKEN_MESSAGE, code="slot_taken") from last_error
 
 
+@transaction.atomic
+def tell_owner_of_attempt(
+    *,
+    email: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    submission_key: str = "",
+    moving: Appointment | None = None,
+) -> Appointment | None:
+    """Someone online asked for `starts_at`..`ends_at` with `email`, which already holds an
+    appointment then: email the address's owner about theirs (kind ATTEMPT), never the visitor.
+
+    Returns the appointment told about, or None when nothing was sent: no such appointment,
+    the clash is this very form's own first click (`submission_key`), or its owner was told in
+    the last ATTEMPT_NOTICE_INTERVAL (a stranger retrying cannot fill their inbox). `moving` is
+    the appointment being moved onto that time, never the one to tell about.
+    """
+    clashing = Appointment.objects.active().filter(
+        patient__email__iexact=email.strip(), starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if moving is not None:
+        clashing = clashing.exclude(pk=moving.pk)
+    held = clashing.order_by("starts_at", "pk").first()
+    if held is None or (submission_key and held.submission_key == submission_key):
+        return None
+    # Locked, so two attempts at once send one email between them.
+    held = _lock(held)
+    recently = OutgoingEmail.objects.filter(
+        appointment=held,
+        kind=OutgoingEmail.Kind.ATTEMPT,
+        created_at__gte=timezone.now() - ATTEMPT_NOTICE_INTERVAL,
+    )
+    if recently.exists():
+        return None
+    emails.send_appointment_email(held, kind=emails.ATTEMPT, attempted_at=starts_at)
+    logger.info("Appointment %s: its patient was told of an attempt on its time", held.pk)
+    return held
+
+
 def _lock(appointment: Appointment) -> Appointment:
     return (
         Appointment.objects.select_for_update(of=("self",))
@@ -386,7 +476,6 @@ def cancel_appointment(
     return appointment
 
 
-@transaction.atomic
 def reschedule_appointment(
     *,
     appointment: Appointment,
@@ -403,8 +492,46 @@ def reschedule_appointment(
     The row is locked first, so a cancel or a second move of the same appointment waits; the new
     time is checked like a new booking and the exclusion constraint refuses a race with anyone
     else's booking (`slot_taken`), leaving the appointment where it was.
+
+    A patient moving onto another of their appointments (`patient_busy`) is not told which: the
+    manage link may have been passed on, so that one is emailed to the patient's address.
     """
     now = now or timezone.now()
+    try:
+        return _reschedule(
+            appointment=appointment,
+            starts_at=starts_at,
+            therapist=therapist,
+            service=service,
+            by_patient=by_patient,
+            now=now,
+            notify=notify,
+            actor=actor,
+        )
+    except ValidationError as error:
+        if error.code == "patient_busy" and by_patient:
+            service = service or appointment.service
+            tell_owner_of_attempt(
+                email=appointment.patient.email,
+                starts_at=starts_at,
+                ends_at=starts_at + service.duration,
+                moving=appointment,
+            )
+        raise
+
+
+@transaction.atomic
+def _reschedule(
+    *,
+    appointment: Appointment,
+    starts_at: datetime,
+    therapist: Therapist | None,
+    service: Service | None,
+    by_patient: bool,
+    now: datetime,
+    notify: bool,
+    actor: Actor,
+) -> Appointment:
     appointment = _lock(appointment)
     if by_patient:
         _check_changeable_by_patient(appointment, now=now)

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -41,6 +42,17 @@ SESSION_CONFIRMED = "bookings_confirmed_appointment"
 # secrets.token_urlsafe(24): 32 characters of the URL-safe alphabet.
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 STEPS = ["Service", "Therapist", "Day", "Time", "Your details", "Confirm"]
+# Refusals about the patient rather than the time. Whoever typed the email may not be its owner,
+# so each reads the same and names no appointment; services email the owner instead.
+PATIENT_REFUSALS = frozenset({"patient_busy"})
+PATIENT_REFUSED_MESSAGE = _(
+    "We could not book that time. Please choose another time. If you already have an "
+    "appointment then, we have emailed its details to the address you gave."
+)
+MOVE_PATIENT_REFUSED_MESSAGE = _(
+    "We could not move your appointment to that time. Please choose another time. If you "
+    "already have an appointment then, we have emailed its details to you."
+)
 
 # Per client address: far more than a patient needs, far fewer than a script filling the diary
 # (or trying tokens) would.
@@ -485,11 +497,8 @@ def _confirm(request: HttpRequest) -> HttpResponse:
             return _show_confirmation(request, already, details=reviewed.details)
         if error.code == "slot_taken":
             message = "That time has just been booked. Please choose another time."
-        elif error.code == "patient_busy":
-            message = (
-                "You already have an appointment at this time. Your confirmation email has "
-                "a link to see or change it; or please choose another time."
-            )
+        elif error.code in PATIENT_REFUSALS:
+            message = PATIENT_REFUSED_MESSAGE
         else:
             message = " ".join(error.messages)
         return _unavailable(
@@ -636,8 +645,8 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             if error.code == "slot_taken":
                 context["errors"] = ["That time has just been booked. Please choose another time."]
-            elif error.code == "patient_busy":
-                context["errors"] = ["You have another appointment at that time."]
+            elif error.code in PATIENT_REFUSALS:
+                context["errors"] = [MOVE_PATIENT_REFUSED_MESSAGE]
             else:
                 context["errors"] = error.messages
             return _reschedule_page(request, context, appointment, choices, base, now, rules, 409)

@@ -11,7 +11,7 @@ from django.test import Client
 
 from bookings import services
 from bookings.forms import format_start
-from bookings.models import Appointment, Patient
+from bookings.models import Appointment, OutgoingEmail, Patient
 from tests.bookings.conftest import LA, confirm_form, local, next_weekday_after
 from tests.concurrency import run_at_once
 
@@ -233,3 +233,5 @@ def test_a_double_click_on_confirm_with_no_preference_books_once(alex, sam, foll
     assert [response["Location"] for _, response in outcomes] == ["/book/confirmed/"] * 2
     appointment = Appointment.objects.get()
     assert appointment.manage_token in first_click.get("/book/confirmed/").content.decode()
+    # The second click clashed with its own first booking: no "someone tried" email for that.
+    assert list(OutgoingEmail.objects.values_list("kind", flat=True)) == ["booked"]

@@ -186,11 +186,25 @@ def test_guessing_tokens_is_rate_limited_per_client(client, appointment, setting
     cache.clear()
 
 
-def test_moving_onto_the_patients_other_appointment_says_so(client, appointment, sam, start):
+def test_moving_onto_the_patients_other_appointment_names_it_only_in_an_email(
+    client, appointment, sam, start, mailoutbox, django_capture_on_commit_callbacks
+):
     later = start + timedelta(hours=4)
-    make_appointment(therapist=sam, service=appointment.service, starts_at=later)  # same email
-    response = client.post(url(appointment, "reschedule/"), {"start": format_start(later)})
+    other = make_appointment(
+        therapist=sam, service=appointment.service, starts_at=later, reason="Private trouble"
+    )  # the same email
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(appointment, "reschedule/"), {"start": format_start(later)})
     assert response.status_code == 409
-    assert "You have another appointment at that time." in response.content.decode()
+    body = response.content.decode()
+    assert (
+        "We could not move your appointment to that time. Please choose another time. If you "
+        "already have an appointment then, we have emailed its details to you."
+    ) in body
+    assert "another appointment at that time" not in body and "Sam Okafor" not in body
     appointment.refresh_from_db()
     assert appointment.starts_at == start and appointment.sequence == 0
+    (notice,) = mailoutbox
+    assert notice.to == ["pat@example.com"]
+    assert f"/appointments/{other.manage_token}/" in notice.body
+    assert "Sam Okafor" in notice.body and "Private trouble" not in notice.body

@@ -238,6 +238,21 @@ def test_one_patient_at_two_therapists_at_once_is_patient_busy(alex, follow_up, 
     assert book(sam, follow_up, TEN).therapist == sam
 
 
+def test_an_online_booking_refused_for_the_patient_tells_the_emails_owner(alex, follow_up, massage):
+    from bookings.models import OutgoingEmail
+
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    held = book(alex, massage, TEN)
+    assert code_of(book, sam, follow_up, TEN, email="PAT@example.com") == "patient_busy"
+    (notice,) = OutgoingEmail.objects.all()
+    assert notice.kind == OutgoingEmail.Kind.ATTEMPT
+    assert notice.appointment == held and notice.recipient == "pat@example.com"
+    # The front desk is told plainly on its form; the patient gets no email about that.
+    code = code_of(book, sam, follow_up, TEN, source=Appointment.Source.FRONT_DESK)
+    assert code == "patient_busy"
+    assert OutgoingEmail.objects.count() == 1
+
+
 def test_no_preference_never_books_one_patient_with_two_therapists(alex, follow_up):
     sam = make_therapist("Sam Okafor", services_offered=[follow_up])
     book(alex, follow_up, TEN)

@@ -1,5 +1,6 @@
 """The patient's booking flow at /book/, step by step, through the Django test client."""
 
+import re
 from datetime import datetime, time, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -275,15 +276,90 @@ def test_a_confirm_form_that_is_not_its_pages_own_books_nothing(
     assert Appointment.objects.count() == 0 and Patient.objects.count() == 0
 
 
-def test_a_patient_already_booked_at_that_time_is_told_so(client, alex, follow_up, start):
+PATIENT_REFUSED = (
+    "We could not book that time. Please choose another time. If you already have an "
+    "appointment then, we have emailed its details to the address you gave."
+)
+
+
+def test_booking_a_time_an_email_already_holds_reveals_nothing_and_tells_its_owner(
+    client, alex, follow_up, start, mailoutbox, django_capture_on_commit_callbacks
+):
     sam = make_therapist("Sam Okafor", services_offered=[follow_up])
-    make_appointment(therapist=alex, service=follow_up, starts_at=start)  # pat@example.com
-    client.post("/book/details/" + flow(follow_up, sam, start), DETAILS)
-    response = confirm_booking(client, flow(follow_up, sam, start))
+    condition = Condition.objects.create(
+        title="Knee Pain", slug="knee-pain", status=Condition.Status.PUBLISHED
+    )
+    held = make_appointment(
+        therapist=alex,
+        service=follow_up,
+        starts_at=start,
+        reason="Private trouble",
+        condition=condition,
+    )  # pat@example.com, "Pat Example"
+    probe = {**OTHER_DETAILS, "email": "PAT@Example.com"}
+    client.post("/book/details/" + flow(follow_up, sam, start + timedelta(minutes=15)), probe)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm_booking(client, flow(follow_up, sam, start + timedelta(minutes=15)))
     assert response.status_code == 409
-    assert "You already have an appointment at this time." in page(response)
-    assert not Appointment.objects.filter(therapist=sam).exists()
-    assert client.session[SESSION_DETAILS]["name"] == "Pat Example"  # details kept
+    body = page(response)
+    assert PATIENT_REFUSED in body
+    for secret in [
+        "already have an appointment at this time",
+        "Alex Rivera",
+        "Pat Example",
+        "10:00 AM–10:30 AM",
+        "Private trouble",
+        held.manage_token,
+    ]:
+        assert secret not in body, secret
+    assert Appointment.objects.get() == held  # nothing booked
+    # The address's owner hears of it, about their own appointment, and nothing of its health.
+    (notice,) = mailoutbox
+    assert notice.to == ["pat@example.com"]
+    assert notice.subject.startswith("Someone tried to book a time you already have — ")
+    assert "Hello Pat Example," in notice.body and "Bea" not in notice.body
+    assert "10:15 AM" in notice.body and "10:00 AM–10:30 AM" in notice.body
+    assert f"/appointments/{held.manage_token}/" in notice.body
+    for private in ["Private trouble", "Knee Pain"]:
+        assert private not in notice.body and private not in notice.alternatives[0][0]
+    assert notice.attachments == []
+
+
+def test_a_refusal_about_the_patient_reads_the_same_whatever_the_email_holds(
+    client, alex, follow_up, start
+):
+    # An appointment at exactly that time, or one that only overlaps it: the page is the same.
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    make_appointment(therapist=alex, service=follow_up, starts_at=start, email="a@example.com")
+    make_appointment(
+        therapist=alex,
+        service=follow_up,
+        starts_at=start + timedelta(hours=4, minutes=15),
+        email="b@example.com",
+    )
+    pages = []
+    for email, at in [("a@example.com", start), ("b@example.com", start + timedelta(hours=4))]:
+        query = flow(follow_up, sam, at)
+        client.post("/book/details/" + query, {**OTHER_DETAILS, "email": email})
+        response = confirm_booking(client, query)
+        assert response.status_code == 409
+        message = re.search(r'<div class="alert[^>]*>(.*?)</div>', page(response), re.S)[1]
+        pages.append(message)
+    assert pages[0] == pages[1] and PATIENT_REFUSED in pages[0]
+    assert Appointment.objects.count() == 2
+
+
+def test_the_owner_is_told_once_an_hour_however_often_a_stranger_tries(
+    client, alex, follow_up, start, mailoutbox, django_capture_on_commit_callbacks
+):
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    make_appointment(therapist=alex, service=follow_up, starts_at=start)
+    query = flow(follow_up, sam, start)
+    client.post("/book/details/" + query, {**OTHER_DETAILS, "email": "pat@example.com"})
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert confirm_booking(client, query).status_code == 409
+    assert len(mailoutbox) == 1
 
 
 def test_no_preference_books_a_free_therapist(client, alex, follow_up, start):
