@@ -121,6 +121,12 @@ else:
 
     _database = database_settings(VAR_DIR)
 _database.update(CONN_MAX_AGE=CONN_MAX_AGE, CONN_HEALTH_CHECKS=True)
+# A database host that is gone answers nothing; libpq would wait for TCP to give up (minutes),
+# holding every worker. Bounded, a request finds out in seconds and gets the cached page or the
+# 503 page. libpq's smallest timeout is 2 s; `?connect_timeout=` in DATABASE_URL wins.
+_database.setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=2)
+)
 if env_str("TEST_DATABASE_NAME"):
     # Lets two test runs share one server without dropping each other's test database.
     _database["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}

@@ -1,6 +1,7 @@
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -72,8 +73,31 @@ def _database_answers() -> bool:
     return True
 
 
+# How soon a client may try again when the database cannot be reached.
+UNAVAILABLE_RETRY_AFTER = 30
+
+
 def server_error(request):
+    """The 500 page; the 503 page when the error is the database being unreachable.
+
+    Django calls this handler inside its `except` block, so the error is sys.exc_info(). An
+    OperationalError or InterfaceError is PostgreSQL stopped, restarting or out of connections
+    (also a statement timeout or a deadlock): a moment's outage, not a bug.
+    """
+    unavailable = _is_database_outage(sys.exc_info()[1])
     # No database here: the error may be the database. The frame shows the letterhead defaults.
-    template = loader.get_template("500.html")
+    template = loader.get_template("503.html" if unavailable else "500.html")
     body = template.render({"clinic": ClinicProfile(**ClinicProfile.DEFAULTS), "request": request})
-    return HttpResponse(body, status=500)
+    if not unavailable:
+        return HttpResponse(body, status=500)
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
+
+
+def _is_database_outage(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        error = error.__cause__
+    return False

@@ -6,18 +6,26 @@ neither a session nor a flash message waiting, and stores a miss's response, hea
 once the inner middleware (CSP, X-Frame-Options) has added theirs. SecurityMiddleware stays
 outside and adds its own headers to both.
 
-Each page is keyed by the content version (`ContentVersion`, bumped by database triggers in the
-same transaction as any write to a table the pages show), read once per request: an edit saved in
-the admin shows on the next request, in every process, and a page stored under a version always
-shows content at least that recent.
+Each page is stored once per URL with the content version (`ContentVersion`, bumped by database
+triggers in the same transaction as any write to a table the pages show) it was rendered under,
+and served only while the version read for the request is the same: an edit saved in the admin
+shows on the next request, in every process, and a page stored under a version always shows
+content at least that recent.
+
+While the database cannot be reached (stopped, restarting, out of connections), the version
+cannot be read, and the last page stored for the URL is served whatever its version: visitors
+keep reading the articles they could read before. A URL that has no stored page fails in its
+view, and the visitor gets the 503 page (clinic.views.server_error).
 """
 
 import hashlib
+import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
@@ -47,23 +55,51 @@ def exclude_from_page_cache(response):
     return response
 
 
+class Page(NamedTuple):
+    version: int
+    stored_at: float  # time.time()
+    status: int
+    headers: dict
+    content: bytes
+
+    def response(self) -> HttpResponse:
+        return HttpResponse(self.content, status=self.status, headers=self.headers)
+
+
 def page_cache_middleware(get_response):
     def middleware(request):
         if not _is_cacheable(request):
             return get_response(request)
-        version = _content_version()
+        key = _page_key(request)
+        pages = caches["pages"]
+        try:
+            version = _content_version()
+        except (OperationalError, InterfaceError):
+            page = pages.get(key)
+            if page is not None:
+                return page.response()
+            raise  # the 503 page, without a second wait for the database in the view
         if version is None:  # the row is gone (a test flush before any write): do not cache
             return get_response(request)
-        key = _page_key(request, version)
-        pages = caches["pages"]
         page = pages.get(key)
-        if page is not None:
-            status, headers, content = page
-            return HttpResponse(content, status=status, headers=headers)
+        if (
+            page is not None
+            and page.version == version
+            and time.time() - page.stored_at < settings.PAGE_CACHE_SECONDS
+        ):
+            return page.response()
         response = get_response(request)
         if _is_storable(request, response):
-            page = (response.status_code, dict(response.headers), response.content)
-            pages.set(key, page, settings.PAGE_CACHE_SECONDS)
+            page = Page(
+                version, time.time(), response.status_code, dict(response.headers), response.content
+            )
+            # Kept past PAGE_CACHE_SECONDS (MAX_ENTRIES bounds the memory): the copy served while
+            # the database is down.
+            pages.set(key, page, None)
+        elif request.method == "GET" and response.status_code < 500:
+            # The URL's page is gone (unpublished: 404) or not for keeping: no old copy of it may
+            # come back during an outage. A 5xx says nothing about the page and keeps the copy.
+            pages.delete(key)
         return response
 
     return middleware
@@ -120,6 +156,8 @@ def _content_version() -> int | None:
         return _read_version()
     try:
         return _read_version()
+    except (OperationalError, InterfaceError):
+        raise  # the database cannot be reached (page_cache_middleware)
     except DatabaseError:
         # New code before `migrate` has made the table: serve pages uncached, not error pages.
         return None
@@ -132,10 +170,10 @@ def _read_version() -> int | None:
     return row[0] if row else None
 
 
-def _page_key(request, version: int) -> str:
+def _page_key(request) -> str:
     # The host and scheme are in the key: pages carry canonical URLs built from them.
     url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{version}:{url}"
+    return f"page:{url}"
 
 
 def _is_storable(request, response) -> bool:

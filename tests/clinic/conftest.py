@@ -1,15 +1,20 @@
-"""Fixtures for the site-wide tests: a throwaway Redis of the test's own."""
+"""Fixtures for the site-wide tests: a throwaway Redis of their own, a database to stop."""
 
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 
+from bench.loopback import HangingMailServer
 from clinic import shared_cache
+from tests.clinic.test_settings import PRODUCTION, ROOT
 
 
 def free_port() -> int:
@@ -86,3 +91,60 @@ def shared_redis(settings, redis_server):
     shared_cache.outage.reset()
     yield redis_server
     shared_cache.outage.reset()
+
+
+class UnreachableDatabase:
+    """Points this process's connection at a closed loopback port, as if PostgreSQL were stopped.
+
+    `stop()` and `start()` switch it; the test's database itself is never touched.
+    """
+
+    def __init__(self):
+        self._saved = None
+        self._hanging = None
+
+    def stop(self):
+        self._point_at(free_port())
+
+    def hang(self):
+        """The host answers nothing, as when it is gone from the network."""
+        self._hanging = HangingMailServer()  # accepts connections and never says a word
+        self._point_at(self._hanging.port)
+
+    def _point_at(self, port: int):
+        connection.close()
+        self._saved = {key: connection.settings_dict[key] for key in ("HOST", "PORT")}
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(port))
+
+    def start(self):
+        if self._saved is not None:
+            connection.close()
+            connection.settings_dict.update(self._saved)
+            self._saved = None
+        if self._hanging is not None:
+            self._hanging.release()
+            self._hanging = None
+
+
+@pytest.fixture
+def database(transactional_db):
+    """The database, to stop and start again; pages cached by earlier tests are forgotten."""
+    caches["pages"].clear()
+    switch = UnreachableDatabase()
+    yield switch
+    switch.start()
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory):
+    """collectstatic's output, which the production storage (hashed names) needs to render."""
+    root = tmp_path_factory.mktemp("static")
+    environment = {**os.environ, **PRODUCTION, "STATIC_ROOT": str(root)}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        timeout=300,
+    )
+    return root

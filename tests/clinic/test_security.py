@@ -14,21 +14,6 @@ from tests.clinic.test_settings import PRODUCTION, ROOT
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def production_static(tmp_path_factory):
-    """collectstatic's output, which the production storage (hashed names) needs to render."""
-    root = tmp_path_factory.mktemp("static")
-    environment = {**os.environ, **PRODUCTION, "STATIC_ROOT": str(root)}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-        timeout=300,
-    )
-    return root
-
-
 @pytest.fixture(autouse=True)
 def _static_root(production_static, monkeypatch):
     monkeypatch.setenv("STATIC_ROOT", str(production_static))

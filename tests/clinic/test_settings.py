@@ -174,3 +174,14 @@ def test_redis_gets_timeouts_well_under_a_second():
     options = ast.literal_eval(result.stdout.strip())
     assert 0 < options["socket_connect_timeout"] < 1
     assert 0 < options["socket_timeout"] < 1
+
+
+def test_database_connections_give_up_after_a_few_seconds():
+    result = setting("DATABASES['default']['OPTIONS']['connect_timeout']", **PRODUCTION)
+    assert result.stdout.strip() == "3", result.stderr
+    result = setting(
+        "DATABASES['default']['OPTIONS']['connect_timeout']",
+        DATABASE_CONNECT_TIMEOUT="10",
+        **PRODUCTION,
+    )
+    assert result.stdout.strip() == "10", result.stderr

@@ -1,8 +1,13 @@
+import os
+import subprocess
+import sys
 import time
 
 import pytest
 
 from conditions.models import ClinicProfile
+from tests.clinic.conftest import free_port
+from tests.clinic.test_settings import PRODUCTION, ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +151,85 @@ def test_a_nul_byte_in_a_header_is_a_clear_400(client):
     )
     assert response.status_code == 400
     assert client.get("/", HTTP_ACCEPT="text/html\x00").status_code == 400
+
+
+@pytest.fixture
+def patient_browser(client):
+    client.raise_request_exception = False
+    return client
+
+
+def assert_unavailable_page(response):
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    page = response.content.decode()
+    assert "unavailable for a moment" in page
+    assert 'href="tel:+16508156552"' in page
+    assert 'href="tel:+33784264352"' in page
+    assert "Sports Medicine" in page
+
+
+def test_with_the_database_down_pages_are_the_503_page_with_the_phone_numbers(
+    patient_browser, database
+):
+    database.stop()
+    for path in ["/book/", "/search/?q=cramp", "/conditions/", "/accounts/login/"]:
+        assert_unavailable_page(patient_browser.get(path))
+    assert_unavailable_page(patient_browser.post("/book/details/", {"name": "A"}, follow=True))
+
+
+def test_when_the_database_is_back_pages_are_normal_again(patient_browser, database):
+    database.stop()
+    assert patient_browser.get("/book/").status_code == 503
+    database.start()
+    assert patient_browser.get("/book/").status_code == 200
+    assert patient_browser.get("/healthz").status_code == 200
+
+
+def test_the_health_check_names_the_database_when_it_is_down(patient_browser, database):
+    database.stop()
+    response = patient_browser.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database: unavailable\ncache: ok\n"
+
+
+def test_a_failure_that_is_not_the_database_is_still_the_500_page(patient_browser, settings):
+    settings.ROOT_URLCONF = "tests.clinic.urls_raising"
+    response = patient_browser.get("/broken/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
+def test_in_production_a_database_outage_is_the_designed_503_page(production_static):
+    # DEBUG off in a fresh process, the hashed static files and the real settings: what
+    # gunicorn serves when PostgreSQL does not answer.
+    script = (
+        "import django, sys; django.setup();"
+        "from django.test import Client;"
+        "client = Client(raise_request_exception=False);"
+        "response = client.get(sys.argv[1], HTTP_HOST='clinic.example.com', secure=True);"
+        "print(response.status_code, response.get('Retry-After'));"
+        "print(response.content.decode())"
+    )
+    environment = {
+        **os.environ,
+        **PRODUCTION,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/none",
+        "STATIC_ROOT": str(production_static),
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+        "LOG_LEVEL": "CRITICAL",
+    }
+    for path in ["/book/", "/", "/conditions/calf-cramps/"]:
+        result = subprocess.run(
+            [sys.executable, "-c", script, path],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        status, page = result.stdout.split("\n", 1)
+        assert status == "503 30", path
+        assert "unavailable for a moment" in page
+        assert 'href="tel:+16508156552"' in page

@@ -1,6 +1,7 @@
 """The page cache: public pages for anonymous visitors, never stale after an edit, never shared
 with staff or with a visitor who has a message waiting."""
 
+import time
 import uuid
 
 import pytest
@@ -8,6 +9,7 @@ from django.apps import apps
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +23,7 @@ from conditions.models import (
     RiskFactor,
     SearchMiss,
 )
+from tests.clinic.conftest import UnreachableDatabase
 from tests.conditions.conftest import make_condition
 from tests.conditions.test_queries import CONDITION_PAGE_QUERIES
 
@@ -412,3 +415,96 @@ def test_every_table_of_the_library_bumps_the_content_version():
         )
         watched = {row[0] for row in cursor.fetchall()}
     assert watched == tables
+
+
+# PostgreSQL down or out of connections: the pages visitors already had keep being served.
+
+
+@pytest.fixture
+def database(transactional_db):
+    """The database, to stop and start again; pages cached by earlier tests are forgotten."""
+    caches["pages"].clear()
+    switch = UnreachableDatabase()
+    yield switch
+    switch.start()
+
+
+@pytest.fixture
+def patient_browser(visitor):
+    visitor.raise_request_exception = False
+    return visitor
+
+
+def test_with_the_database_down_a_cached_page_is_still_served(
+    patient_browser, shin_splints, database
+):
+    for path in CACHED_PAGES:
+        patient_browser.get(path)
+    pages = {path: patient_browser.get(path) for path in CACHED_PAGES}
+    database.stop()
+    for path, before in pages.items():
+        during = patient_browser.get(path)
+        assert during.status_code == 200, path
+        assert during.content == before.content, path
+        assert dict(during.headers) == dict(before.headers), path
+        assert patient_browser.head(path).status_code == 200, path
+
+
+def test_with_the_database_down_a_page_never_cached_is_the_503_page(
+    patient_browser, shin_splints, database
+):
+    patient_browser.get("/conditions/shin-splints/")
+    database.stop()
+    for path in ["/risk-factors/overtraining/", "/conditions/?region=lower-leg", "/book/"]:
+        response = patient_browser.get(path)
+        assert response.status_code == 503, path
+        assert 'href="tel:+16508156552"' in response.content.decode(), path
+
+
+def test_the_page_served_during_an_outage_is_the_last_one_stored(
+    patient_browser, shin_splints, database
+):
+    patient_browser.get("/conditions/shin-splints/")
+    Condition.objects.filter(pk=shin_splints.pk).update(title="Medial Tibial Stress")
+    assert (
+        "Medial Tibial Stress" in patient_browser.get("/conditions/shin-splints/").content.decode()
+    )
+    database.stop()
+    assert (
+        "Medial Tibial Stress" in patient_browser.get("/conditions/shin-splints/").content.decode()
+    )
+
+
+def test_an_unpublished_page_is_not_served_from_an_old_copy_during_an_outage(
+    patient_browser, shin_splints, database
+):
+    patient_browser.get("/conditions/shin-splints/")
+    Condition.objects.filter(pk=shin_splints.pk).update(status=Condition.Status.DRAFT)
+    assert patient_browser.get("/conditions/shin-splints/").status_code == 404
+    database.stop()
+    assert patient_browser.get("/conditions/shin-splints/").status_code == 503
+
+
+def test_when_the_database_is_back_pages_are_current_again(patient_browser, shin_splints, database):
+    patient_browser.get("/conditions/shin-splints/")
+    database.stop()
+    assert patient_browser.get("/conditions/shin-splints/").status_code == 200
+    database.start()
+    Condition.objects.filter(pk=shin_splints.pk).update(title="Medial Tibial Stress")
+    response = patient_browser.get("/conditions/shin-splints/")
+    assert response.status_code == 200
+    assert "Medial Tibial Stress" in response.content.decode()
+    assert patient_browser.get("/book/").status_code == 200
+
+
+def test_with_the_database_host_gone_a_cached_page_is_served_within_seconds(
+    patient_browser, shin_splints, database, settings
+):
+    patient_browser.get("/conditions/shin-splints/")
+    database.hang()
+    started = time.monotonic()
+    response = patient_browser.get("/conditions/shin-splints/")
+    assert response.status_code == 200
+    # The connect timeout (DATABASE_CONNECT_TIMEOUT), not TCP's minutes.
+    timeout = settings.DATABASES["default"]["OPTIONS"]["connect_timeout"]
+    assert time.monotonic() - started < timeout + 2
