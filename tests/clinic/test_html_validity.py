@@ -43,3 +43,14 @@ def test_staff_pages_are_valid_html(client, demo_data, html_errors):
         pages, 200
     )
     assert html_errors(pages) == []
+
+
+def test_error_pages_are_valid_html(client, settings, html_errors):
+    settings.ROOT_URLCONF = "tests.clinic.urls_raising"
+    client.raise_request_exception = False
+    pages = {"500": client.get("/broken/"), "503": client.get("/database-gone/")}
+    assert {name: response.status_code for name, response in pages.items()} == {
+        "500": 500,
+        "503": 503,
+    }
+    assert html_errors(pages) == []

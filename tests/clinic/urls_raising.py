@@ -1,5 +1,6 @@
-"""A URLconf with a view that fails, to see the 500 page a patient would get."""
+"""A URLconf with views that fail, to see the 500 and 503 pages a patient would get."""
 
+from django.db import OperationalError
 from django.urls import include, path
 
 
@@ -7,5 +8,13 @@ def broken(request):
     raise RuntimeError("deliberate failure for the 500 page test")
 
 
-urlpatterns = [path("broken/", broken), path("", include("clinic.urls"))]
+def database_gone(request):
+    raise OperationalError("deliberate: connection refused, as when PostgreSQL is stopped")
+
+
+urlpatterns = [
+    path("broken/", broken),
+    path("database-gone/", database_gone),
+    path("", include("clinic.urls")),
+]
 handler500 = "clinic.views.server_error"
