@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from bookings import outbox, services
+from bookings.forms import check_in_range
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -25,6 +26,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
+from conditions.admin import DateDrillDownInRange
 
 
 @admin.register(BookingRules)
@@ -80,6 +82,12 @@ class TimeOffAdminForm(forms.ModelForm):
         model = TimeOff
         fields = ["therapist", "starts_at", "ends_at", "reason"]
 
+    def clean_starts_at(self):
+        return check_in_range(self.cleaned_data["starts_at"])
+
+    def clean_ends_at(self):
+        return check_in_range(self.cleaned_data["ends_at"])
+
     def _post_clean(self):
         super()._post_clean()
         if self.errors or self.instance.pk is not None:
@@ -98,7 +106,7 @@ class TimeOffAdminForm(forms.ModelForm):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
     form = TimeOffAdminForm
     list_display = ["therapist", "starts_at", "ends_at", "reason", "created_by"]
     list_filter = ["therapist"]
@@ -136,6 +144,9 @@ class AppointmentAdminForm(forms.ModelForm):
     class Meta:
         model = Appointment
         fields = ["therapist", "service", "patient", "starts_at", "status", "reason", "condition"]
+
+    def clean_starts_at(self):
+        return check_in_range(self.cleaned_data["starts_at"])
 
     def _post_clean(self):
         super()._post_clean()
@@ -200,7 +211,7 @@ def _actor_name(event: AppointmentEvent) -> str:
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
     form = AppointmentAdminForm
     # The name and phone given for the booking come first: online, whoever booked typed them,
     # and the patient record is the one their email matched.
@@ -297,7 +308,7 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(DateDrillDownInRange, admin.ModelAdmin):
     """The outbox, read-only: what was emailed to whom, and what could not be, to phone instead.
 
     The front desk acts on failed emails with the two actions; nothing is added, edited or

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Service, Therapist
+from conditions.dates import MAX_YEAR, MIN_YEAR, in_range
 from conditions.models import Condition
 
 START_FORMAT = "%Y%m%dT%H%MZ"  # a slot's start in UTC, e.g. 20270314T1600Z
@@ -20,12 +21,27 @@ def format_start(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(START_FORMAT)
 
 
+DAY_OUT_OF_RANGE_MESSAGE = _("That date is out of range; please choose a day below.")
+DATE_OUT_OF_RANGE_MESSAGE = _("That date is out of range (years %(first)s to %(last)s).")
+
+
+def check_in_range(moment: datetime | None) -> datetime | None:
+    """A form field's date or datetime, refused (code out_of_range) outside the years we take."""
+    if moment is not None and not in_range(moment):
+        raise ValidationError(
+            DATE_OUT_OF_RANGE_MESSAGE,
+            code="out_of_range",
+            params={"first": MIN_YEAR, "last": MAX_YEAR},
+        )
+    return moment
+
+
 class BookingChoiceForm(forms.Form):
     """What the patient has chosen so far, read from the query string (or the confirm form).
 
     Every field is optional: the flow's step is the first one missing. An invalid value (an
-    unknown slug, a non-numeric id, a malformed date) is an error shown on the page and is
-    treated as not chosen.
+    unknown slug, a non-numeric id, a malformed date, a date outside conditions.dates' years)
+    is an error shown on the page and is treated as not chosen.
     """
 
     service = forms.SlugField(required=False, max_length=120)
@@ -63,16 +79,32 @@ class BookingChoiceForm(forms.Form):
             )
         return therapist
 
+    def _clean_day(self, name: str):
+        day = self.cleaned_data[name]
+        if day is not None and not in_range(day):
+            raise ValidationError(DAY_OUT_OF_RANGE_MESSAGE, code="out_of_range")
+        return day
+
+    def clean_week(self):
+        return self._clean_day("week")
+
+    def clean_day(self):
+        return self._clean_day("day")
+
     def clean_start(self) -> datetime | None:
         value = self.cleaned_data["start"].strip()
         if not value:
             return None
         try:
-            return datetime.strptime(value, START_FORMAT).replace(tzinfo=UTC)
+            start = datetime.strptime(value, START_FORMAT).replace(tzinfo=UTC)
         except ValueError:
+            start = None
+        # Year 1 or 9999 would overflow on the way to the clinic's zone.
+        if start is None or not in_range(start):
             raise ValidationError(
                 "That time is not valid; please choose a time below.", code="invalid_start"
-            ) from None
+            )
+        return start
 
     def clean_condition(self) -> Condition | None:
         slug = self.cleaned_data["condition"]
@@ -272,10 +304,6 @@ class PatientDetailsForm(forms.Form):
 # --- the staff schedule (/schedule/) ------------------------------------------------------------
 
 
-# Dates far outside these would overflow when converted or stepped through (year 1, year 9999).
-MIN_YEAR, MAX_YEAR = 2000, 2100
-
-
 class ScheduleQueryForm(forms.Form):
     """?date=YYYY-MM-DD&view=day|week&therapist=<id>: a bad value is a message, never an error."""
 
@@ -285,7 +313,7 @@ class ScheduleQueryForm(forms.Form):
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+        if day is not None and not in_range(day):
             raise ValidationError("That date is out of range.", code="out_of_range")
         return day
 
@@ -319,7 +347,7 @@ class LocalDateTimeField(forms.DateTimeField):
                 parsed = datetime.strptime(value, format_)
             except ValueError:
                 continue
-            if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            if not in_range(parsed):
                 break
             return parsed
         raise ValidationError("Enter a date and time, e.g. 2026-12-01 14:30.", code="invalid")

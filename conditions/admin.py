@@ -1,11 +1,14 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from conditions.dates import year_in_range
 from conditions.forms import ConditionForm
 from conditions.models import (
     SECTIONS,
@@ -21,6 +24,22 @@ from conditions.models import (
 )
 
 REVIEW_HORIZON_DAYS = 30
+
+
+class DateDrillDownInRange:
+    """ModelAdmin mixin: the date drill-down (`date_hierarchy`'s ?<field>__year=) kept in range.
+
+    Django steps the chosen year, month or day forward to bound its query, which overflows at
+    year 9999 (a 500); a year out of range is treated as the admin treats any bad lookup: back to
+    the unfiltered list with ?e=1.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy:
+            year = request.GET.get(f"{self.date_hierarchy}__year")
+            if year is not None and not year_in_range(year):
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(ClinicProfile)
@@ -92,7 +111,7 @@ class ConditionTreatmentInline(admin.TabularInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(DateDrillDownInRange, admin.ModelAdmin):
     form = ConditionForm
     list_display = [
         "title",
@@ -300,7 +319,7 @@ class BodyRegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SearchMiss)
-class SearchMissAdmin(admin.ModelAdmin):
+class SearchMissAdmin(DateDrillDownInRange, admin.ModelAdmin):
     """What patients searched for and did not find: a to-do list for editors."""
 
     list_display = ["query", "count", "last_seen", "first_seen"]
