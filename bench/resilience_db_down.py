@@ -95,6 +95,7 @@ def main() -> int:
             before = ask(base, public + others)
             server.stop()
             down = ask(base, public + others)
+            health_down = " ".join(fetch(base + "/healthz")[1].split())
             server.ensure_postgres_running()
             time.sleep(1)
             after = ask(base, public + others)
@@ -113,8 +114,9 @@ def main() -> int:
         people = path != "/healthz"  # for machines: a plain-text answer is right
         print(
             f"{path:<28} {cell(before[path]):<10} {cell(down[path], for_people=people):<34} "
-            f"{cell(after[path]):<18}"
+            f"{cell(after[path])}"
         )
+    print(f"/healthz while PostgreSQL was stopped: {health_down!r}")
 
     def only(answers, paths, wanted):
         return all(set(answers[path][0]) <= wanted for path in paths)
