@@ -9,7 +9,7 @@ since. Nothing is written before the confirm POST, and that goes through service
 
 import re
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -39,6 +39,7 @@ from clinic.ratelimit import rate_limit
 
 SESSION_DETAILS = "bookings_details"
 SESSION_CONFIRMED = "bookings_confirmed_appointment"
+MANAGE_LINK_SHOWN_FOR = timedelta(minutes=15)
 # secrets.token_urlsafe(24): 32 characters of the URL-safe alphabet.
 SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 STEPS = ["Service", "Therapist", "Day", "Time", "Your details", "Confirm"]
@@ -356,6 +357,7 @@ def _slot_context(choices: dict) -> dict:
     }
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @booking_limit
 def details(request: HttpRequest) -> HttpResponse:
@@ -402,6 +404,7 @@ def details(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/book_details.html", context)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @booking_limit
 def review(request: HttpRequest) -> HttpResponse:
@@ -526,15 +529,35 @@ def _show_confirmation(request: HttpRequest, appointment: Appointment, *, detail
     saved = request.session.get(SESSION_DETAILS)
     if saved is not None and {name: saved.get(name, "") for name in details} == details:
         request.session.pop(SESSION_DETAILS, None)
-    request.session[SESSION_CONFIRMED] = appointment.pk
+    # When it was booked, not now: sending the same form again does not bring the link back.
+    request.session[SESSION_CONFIRMED] = {
+        "appointment": appointment.pk,
+        "at": appointment.created_at.timestamp(),
+    }
     return redirect("bookings:confirmed")
+
+
+def _confirmed_in_session(request: HttpRequest) -> tuple[int | None, datetime | None]:
+    """The appointment this browser just booked, and when."""
+    value = request.session.get(SESSION_CONFIRMED)
+    if not isinstance(value, dict):
+        return None, None
+    appointment_id, at = value.get("appointment"), value.get("at")
+    if not isinstance(appointment_id, int) or not isinstance(at, int | float):
+        return None, None
+    return appointment_id, datetime.fromtimestamp(at, UTC)
 
 
 @private_page
 @require_safe
 def confirmed(request: HttpRequest) -> HttpResponse:
-    """After the confirm POST (post/redirect/get): what was booked and where it was sent."""
-    appointment_id = request.session.get(SESSION_CONFIRMED)
+    """After the confirm POST (post/redirect/get): what was booked and where it was sent.
+
+    The manage link is on the page for MANAGE_LINK_SHOWN_FOR after booking, time enough to
+    use it; later the page may be someone else's view of a shared computer, and the link is in
+    the patient's email.
+    """
+    appointment_id, confirmed_at = _confirmed_in_session(request)
     appointment = (
         Appointment.objects.select_related("therapist", "service", "patient")
         .filter(pk=appointment_id)
@@ -544,6 +567,7 @@ def confirmed(request: HttpRequest) -> HttpResponse:
     )
     if appointment is None:
         return redirect("bookings:book")
+    show_link = timezone.now() - confirmed_at < MANAGE_LINK_SHOWN_FOR
     return render(
         request,
         "bookings/book_confirmed.html",
@@ -552,7 +576,9 @@ def confirmed(request: HttpRequest) -> HttpResponse:
             "starts_local": appointment.starts_at.astimezone(clinic_zone()),
             "ends_local": appointment.ends_at.astimezone(clinic_zone()),
             "zone_name": clinic_zone_name(),
-            "manage_url": reverse("bookings:manage", args=[appointment.manage_token]),
+            "manage_url": (
+                reverse("bookings:manage", args=[appointment.manage_token]) if show_link else ""
+            ),
         },
     )
 

@@ -136,6 +136,53 @@ def test_the_whole_flow_books_once_and_redirects_to_the_confirmation(
     assert Appointment.objects.count() == 1
 
 
+NEVER_STORED = {"no-store", "no-cache", "must-revalidate", "private", "max-age=0"}
+
+
+def cache_control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",")}
+
+
+def test_the_pages_with_a_patients_details_are_never_stored(client, alex, follow_up, start):
+    query = flow(follow_up, alex, start)
+    typed = client.post("/book/details/" + query, {**DETAILS, "email": "not-an-email"})
+    assert typed.status_code == 200 and "Pat Example" in page(typed)
+    client.post("/book/details/" + query, DETAILS)
+    responses = {
+        "details with errors": typed,
+        "details": client.get("/book/details/" + query),
+        "review": client.get("/book/review/" + query),
+    }
+    confirm_booking(client, query)
+    responses["confirmed"] = client.get("/book/confirmed/")
+    for name, response in responses.items():
+        assert response.status_code == 200, name
+        assert cache_control(response) >= NEVER_STORED, name
+        assert "Expires" in response, name
+
+
+def test_the_confirmed_page_stops_showing_the_manage_link_after_a_while(
+    client, alex, follow_up, start, monkeypatch
+):
+    client.post("/book/details/" + flow(follow_up, alex, start), DETAILS)
+    fields = review_fields(client, follow_up, alex, start)
+    client.post("/book/review/" + flow(follow_up, alex, start), fields)
+    token = Appointment.objects.get().manage_token
+    assert f"/appointments/{token}/" in page(client.get("/book/confirmed/"))
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(minutes=16))
+    later = page(client.get("/book/confirmed/"))
+    assert "Your appointment is booked" in later and "pat@example.com" in later
+    assert "Follow up" in later
+    assert "use the link in the confirmation email" in later
+    assert token not in later
+    # Sending the confirm form again (Back, then resubmit) does not bring the link back.
+    again = client.post("/book/review/" + flow(follow_up, alex, start), fields)
+    assert again["Location"] == "/book/confirmed/"
+    assert token not in page(client.get("/book/confirmed/"))
+
+
 def review_fields(client, service, therapist, start) -> dict:
     """What the review page's confirm form posts (the session's details, signed)."""
     return confirm_form(page(client.get("/book/review/" + flow(service, therapist, start))))
