@@ -143,6 +143,7 @@ def probe(base: str, seconds: float) -> dict:
 
 
 def measure(base: str, port: int) -> tuple[dict, dict, Attacker]:
+    probe(base, 1)  # every worker's first request (its database connection) is not the figure
     quiet = probe(base, QUIET_SECONDS)
     attacker = Attacker(port)
     attacker.start()
