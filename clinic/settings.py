@@ -135,7 +135,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "").strip()
 # Redis on the same network answers in a millisecond; one that hangs or is gone must cost a
-# request a fraction of a second, not the default of waiting for ever (clinic/shared_cache.py).
+# request a fraction of a second, not the seconds redis-py waits by default
+# (clinic/shared_cache.py).
 REDIS_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
 if REDIS_URL:
     CACHES = {
@@ -177,6 +178,7 @@ AXES_LOCKOUT_TEMPLATE = "clinic/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 
+# The client's address as the rate limits see it: behind the proxy, never the proxy's own.
 AXES_CLIENT_IP_CALLABLE = "clinic.ratelimit.client_address"
 
 # Rate limits (clinic/ratelimit.py) and lockouts count per client address. Behind a proxy, name the

@@ -19,6 +19,8 @@ RETRY_SECONDS = 5
 
 
 class Outage:
+    """Whether the cache failed lately; logs when it stops answering and when it answers again."""
+
     def __init__(self):
         self._lock = threading.Lock()
         self.reset()
