@@ -15,6 +15,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 VNU = ROOT / "var" / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
+def pytest_configure(config):
+    # Argon2 is deliberately slow (about 0.1 s and 100 MB a hash): with it, creating and logging in
+    # test users was most of the suite's time. Production keeps Argon2; test_security.py checks it.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def admin_user(django_user_model):
     """A superuser: every permission, for admin pages."""

@@ -9,6 +9,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 
+from clinic import settings as production_settings
 from tests.clinic.test_settings import PRODUCTION, ROOT
 
 pytestmark = pytest.mark.django_db
@@ -76,9 +77,12 @@ def test_production_session_and_csrf_cookies_are_secure_and_http_only():
     assert csrf["httponly"] is True
 
 
-def test_passwords_are_hashed_with_argon2(django_user_model):
+def test_passwords_are_hashed_with_argon2(django_user_model, settings):
+    # The suite hashes with MD5 for speed (tests/conftest.py); this is what production runs.
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = django_user_model.objects.create_user("therapist", password="a-long-password-42")
     assert user.password.startswith("argon2$")
+    assert user.check_password("a-long-password-42")
 
 
 def test_repeated_wrong_passwords_lock_the_account_out_with_a_clear_page(client, settings):
