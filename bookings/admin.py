@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from bookings import outbox, services
+from bookings import clock, outbox, services
 from bookings.forms import check_in_range
 from bookings.models import (
     Appointment,
@@ -216,7 +216,7 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
     # The name and phone given for the booking come first: online, whoever booked typed them,
     # and the patient record is the one their email matched.
     list_display = [
-        "starts_at",
+        "starts",
         "patient_name",
         "patient_phone",
         "patient",
@@ -249,6 +249,12 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
     ]
     actions = ["cancel_selected"]
 
+    @admin.display(description="Starts", ordering="starts_at")
+    def starts(self, appointment):
+        # The clinic's clock, with PDT / PST on the day the clocks change (1:30 AM twice).
+        local = clock.local(appointment.starts_at)
+        return f"{local:%a} {local.day} {local:%b} {local.year}, {clock.time_label(local)}"
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         # A new appointment has no history yet (booking it writes the first entry).
@@ -265,7 +271,8 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
             (
                 (
                     event.created_at.isoformat(),
-                    timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M")
+                    + clock.offset_suffix(event.created_at),
                     event.detail or event.get_action_display(),
                     _actor_name(event),
                 )

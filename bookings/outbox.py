@@ -38,7 +38,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookings import calendars
-from bookings.availability import clinic_zone
+from bookings.clock import describe_moment
 from bookings.models import AppointmentEvent, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -201,13 +201,11 @@ def _attempt(email: OutgoingEmail) -> str:
     )
     if email.kind == OutgoingEmail.Kind.REMINDER:
         # The history says a reminder went when it really went, for the time it was written for.
-        local = email.appointment_starts_at.astimezone(clinic_zone())
         AppointmentEvent.objects.create(
             appointment_id=email.appointment_id,
             actor=None,
             action=AppointmentEvent.Action.REMINDER_SENT,
-            detail=f"Reminder emailed for {local:%a} {local.day} {local:%b} {local:%H:%M} "
-            f"{local.tzname()}",
+            detail=f"Reminder emailed for {describe_moment(email.appointment_starts_at)}",
         )
     return SENT
 

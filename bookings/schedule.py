@@ -26,7 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from bookings import services
+from bookings import clock, services
 from bookings.availability import clinic_zone, clinic_zone_name, local_today, wall_clock_to_utc
 from bookings.forms import AttendanceForm, ScheduleQueryForm, TimeOffForm
 from bookings.models import Appointment, Therapist, TimeOff, WorkingHours
@@ -62,22 +62,10 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     )
 
 
-def _clock_changes_on(day: date) -> bool:
-    start, end = _day_bounds(day, day)
-    return start.astimezone(clinic_zone()).utcoffset() != end.astimezone(clinic_zone()).utcoffset()
-
-
-def _clock(moment: datetime, *, show_zone: bool = False) -> str:
-    local = moment.astimezone(clinic_zone())
-    label = local.strftime("%I:%M %p").lstrip("0")
-    # 1:30 AM happens twice the night the clocks go back: name the offset (PDT / PST).
-    return f"{label} {local.tzname()}" if show_zone else label
-
-
 def _moment_label(moment: datetime) -> str:
     """ "Tue 5 Jan, 9:00 AM": a time off's start or end, as the schedule writes times."""
     local = moment.astimezone(clinic_zone())
-    return f"{local:%a} {local.day} {local:%b}, {_clock(moment)}"
+    return f"{local:%a} {local.day} {local:%b}, {clock.time_label(moment)}"
 
 
 def _long_date(day: date) -> str:
@@ -129,17 +117,14 @@ def _entries(
     ).order_by("starts_at")
     zone = clinic_zone()
     found: dict[tuple[int, date], list[dict]] = defaultdict(list)
-    show_zone = {}
     for appointment in appointments:
         day = appointment.starts_at.astimezone(zone).date()
-        if day not in show_zone:
-            show_zone[day] = _clock_changes_on(day)
         found[(appointment.therapist_id, day)].append(
             {
                 "kind": "appointment",
                 "starts_at": appointment.starts_at,
-                "label": f"{_clock(appointment.starts_at, show_zone=show_zone[day])}"
-                f"–{_clock(appointment.ends_at, show_zone=show_zone[day])}",
+                # 1:30 AM happens twice the night the clocks go back: the label says which.
+                "label": clock.span_label(appointment.starts_at, appointment.ends_at),
                 "appointment": appointment,
                 "can_mark": services.may_mark_attendance(appointment, now=now),
                 "can_undo": services.may_undo_attendance(appointment, now=now),
@@ -158,9 +143,9 @@ def _entries(
                     "starts_at": shown_start,
                     "label": "All day"
                     if whole_day
-                    else f"{_clock(shown_start)}–{_clock(shown_end)}"
+                    else clock.span_label(shown_start, shown_end)
                     if shown_end < day_end
-                    else f"From {_clock(shown_start)}",
+                    else f"From {clock.time_label(shown_start)}",
                     "time_off": block,
                 }
             )
@@ -359,14 +344,12 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     events = list(appointment.events.select_related("actor").order_by("created_at", "pk"))
     day = appointment.starts_at.astimezone(clinic_zone()).date()
-    show_zone = _clock_changes_on(day)
     context = {
         "access": access,
         "appointment": appointment,
         "events": events,
         "date_label": _long_date(day),
-        "time_label": f"{_clock(appointment.starts_at, show_zone=show_zone)}"
-        f"–{_clock(appointment.ends_at, show_zone=show_zone)}",
+        "time_label": clock.span_label(appointment.starts_at, appointment.ends_at),
         "can_mark": services.may_mark_attendance(appointment, now=now),
         "can_undo": services.may_undo_attendance(appointment, now=now),
         "back_url": _schedule_url(

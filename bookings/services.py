@@ -34,6 +34,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from bookings import availability, emails
+from bookings.clock import describe_moment
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -62,17 +63,6 @@ PATIENT_BUSY_MESSAGE = "The patient already has an appointment at that time."
 ALREADY_SUBMITTED_MESSAGE = "This booking has already been made."
 # How often the owner of an email may be told that someone tried to book their time with it.
 ATTEMPT_NOTICE_INTERVAL = timedelta(hours=1)
-
-
-def describe_moment(moment: datetime) -> str:
-    """How history and errors name a time: "Tue 1 Dec 10:00", on the clinic's clock."""
-    local = moment.astimezone(availability.clinic_zone())
-    label = f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
-    # The hour repeated when the clocks go back: say which one (PDT / PST).
-    other = local.replace(fold=1 - local.fold)
-    if other.utcoffset() != local.utcoffset():
-        label += f" {local.tzname()}"
-    return label
 
 
 def _record(

@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bookings import availability, services
+from bookings import availability, clock, services
 from bookings.availability import Slot, clinic_zone, clinic_zone_name, local_today
 from bookings.forms import (
     ANY_THERAPIST,
@@ -121,34 +121,19 @@ def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _time_label(slot: Slot, *, show_zone: bool) -> str:
-    local = slot.local_start()
-    label = local.strftime("%I:%M %p").lstrip("0")
-    # On the days the clocks change, 1:30 AM can happen twice: name the offset (PDT / PST).
-    return f"{label} {local.tzname()}" if show_zone else label
-
-
 def _long_label(slot: Slot) -> str:
     local = slot.local_start()
-    time_label = _time_label(slot, show_zone=_clock_changes_on(local.date()))
-    return f"{local:%A} {local.day} {local:%B}, {time_label}"
-
-
-def _clock_changes_on(day: date) -> bool:
-    zone = clinic_zone()
-    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(day, datetime.max.time(), tzinfo=zone)
-    return start.utcoffset() != end.utcoffset()
+    return f"{local:%A} {local.day} {local:%B}, {clock.time_label(slot.starts_at)}"
 
 
 def _times_for_day(slots: list[Slot], day: date, url_for_slot) -> list[dict]:
-    show_zone = _clock_changes_on(day)
     groups: dict[str, list[dict]] = {}
     for slot in availability.distinct_starts(slots):
         hour = slot.local_start().hour
         group = "Morning" if hour < 12 else "Afternoon" if hour < 17 else "Evening"
+        # The night the clocks go back, 1:00 AM is offered twice: the label says PDT or PST.
         groups.setdefault(group, []).append(
-            {"label": _time_label(slot, show_zone=show_zone), "url": url_for_slot(slot)}
+            {"label": clock.time_label(slot.starts_at), "url": url_for_slot(slot)}
         )
     return [{"name": name, "times": times} for name, times in groups.items()]
 
@@ -352,7 +337,9 @@ def _slot_context(choices: dict) -> dict:
     service = choices["service"]
     return {
         "starts_local": start,
-        "ends_local": start + service.duration,
+        # DST pitfall: add the duration to the instant (UTC), not to the clinic's wall clock,
+        # which keeps no fold: 1:00 AM PST + 30 minutes would read 1:30 AM PDT.
+        "ends_local": (choices["start"] + service.duration).astimezone(clinic_zone()),
         "change_time_url": _url("book", choices, day=start.date(), start=None),
     }
 
@@ -684,7 +671,8 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         context.update(
             {
                 "new_starts_local": new_start,
-                "new_ends_local": new_start + appointment.service.duration,
+                # On the instant, as in _slot_context: wall-clock arithmetic loses the fold.
+                "new_ends_local": (start + appointment.service.duration).astimezone(clinic_zone()),
                 "new_start_value": format_start(start),
                 "back_url": base + _query({}, day=new_start.date()),
             }

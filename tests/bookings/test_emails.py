@@ -61,7 +61,8 @@ def test_booking_sends_text_html_and_a_calendar_file_after_commit(
     )
     manage = f"https://clinic.example/appointments/{appointment.manage_token}/"
     assert manage in message.body
-    assert "10:00 AM–10:45 AM Pacific time (PST)" in message.body
+    assert "Monday 4 January 2027, 10:00 AM–10:45 AM Pacific time\n" in message.body
+    assert "PST" not in message.body and "()" not in message.body
     ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html" and f'href="{manage}"' in html
 

@@ -127,7 +127,7 @@ def test_each_reminder_is_recorded_in_the_appointments_history_by_no_one(
         appointment=appointment, action=AppointmentEvent.Action.REMINDER_SENT
     )
     assert event.actor is None
-    assert event.detail == "Reminder emailed for Mon 4 Jan 10:00 PST"
+    assert event.detail == "Reminder emailed for Mon 4 Jan 10:00"
 
 
 @pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_a_failed_send_is_logged_without_the_address_and_retried_from_the_outbox
     assert message.subject.startswith("Reminder:")
     event = AppointmentEvent.objects.get(action=AppointmentEvent.Action.REMINDER_SENT)
     assert event.appointment == appointment
-    assert event.detail == "Reminder emailed for Mon 4 Jan 10:00 PST"
+    assert event.detail == "Reminder emailed for Mon 4 Jan 10:00"
 
 
 @pytest.mark.django_db

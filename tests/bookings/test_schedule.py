@@ -189,6 +189,33 @@ def test_appointments_on_the_days_the_clocks_change_are_on_the_right_day(
     assert "Late Spring" not in alex_client.get("/schedule/?date=2027-03-15").content.decode()
 
 
+def test_the_repeated_hour_is_named_on_every_schedule_page(desk_client, follow_up):
+    from tests.bookings.conftest import make_therapist
+
+    night = make_therapist(
+        "Night Owl", services_offered=[follow_up], hours=[(time(0), time(3))], weekdays=[6]
+    )
+    book(night, follow_up, local(2027, 11, 7, 1, 0), name="First Hour")
+    second = book(night, follow_up, local(2027, 11, 7, 1, 0, fold=1), name="Second Hour")
+    services.block_time_off(
+        therapist=night,
+        starts_at=local(2027, 11, 7, 1, 30, fold=1).astimezone(UTC),
+        ends_at=local(2027, 11, 7, 2, 30).astimezone(UTC),
+        now=local(2027, 11, 1, 9),
+    )
+    day = desk_client.get(f"/schedule/?date=2027-11-07&therapist={night.pk}").content.decode()
+    assert "1:00 AM PDT–1:30 AM PDT" in day and "1:00 AM PST–1:30 AM PST" in day
+    assert "1:30 AM PST–2:30 AM PST" in day  # the time off, after the second 1:00 AM
+    sheet = desk_client.get(
+        f"/schedule/day-sheet/?date=2027-11-07&therapist={night.pk}"
+    ).content.decode()
+    assert "1:00 AM PDT–1:30 AM PDT" in sheet and "1:00 AM PST–1:30 AM PST" in sheet
+    appointment = desk_client.get(f"/schedule/appointments/{second.pk}/").content.decode()
+    assert "1:00 AM PST–1:30 AM PST" in appointment and "PDT" not in appointment
+    time_off = desk_client.get(f"/schedule/time-off/?therapist={night.pk}").content.decode()
+    assert "Sun 7 Nov, 1:30 AM PST – Sun 7 Nov, 2:30 AM PST" in time_off
+
+
 def test_the_page_makes_the_same_number_of_queries_whatever_it_shows(
     client, alex_user, front_desk_user, alex, sam, follow_up
 ):

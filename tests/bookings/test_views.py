@@ -1,7 +1,7 @@
 """The patient's booking flow at /book/, step by step, through the Django test client."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -591,3 +591,73 @@ def test_on_the_fall_back_day_the_repeated_hour_is_labelled_with_its_offset(
     assert ">1:30 AM PST<" in spring and ">1:45 AM PST<" not in spring
     assert ">12:00 AM PST<" in spring
     assert ">2:00 AM" not in spring and ">2:15 AM" not in spring
+
+
+@pytest.mark.parametrize(("fold", "zone", "other"), [(0, "PDT", "PST"), (1, "PST", "PDT")])
+def test_each_one_am_of_the_fall_back_night_is_named_on_every_page_and_email(
+    client, follow_up, rules, mailoutbox, django_capture_on_commit_callbacks, fold, zone, other
+):
+    from tests.bookings.conftest import local
+
+    rules.horizon_days = 730
+    rules.save()
+    night = make_therapist(
+        "Night Owl", services_offered=[follow_up], hours=[(time(0), time(3))], weekdays=[6]
+    )
+    start = local(2027, 11, 7, 1, 0, fold=fold).astimezone(UTC)
+    query = flow(follow_up, night, start)
+    client.post("/book/details/" + query, DETAILS)
+    review = page(client.get("/book/review/" + query))
+    assert f"Sunday 7 November 2027, 1:00 AM {zone} (Pacific time)" in review
+    assert f"1:00 AM {zone}–1:30 AM {zone} (Pacific time)" in review
+    assert f"1:00 AM {other}" not in review
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_booking(client, query)
+    span = f"1:00 AM {zone}–1:30 AM {zone} (Pacific time)"
+    assert f"Sunday 7 November 2027, {span}" in page(client.get("/book/confirmed/"))
+    (message,) = mailoutbox
+    assert message.subject.startswith(f"Your Follow up on Sun 7 Nov, 1:00 AM {zone} is booked")
+    assert f"Sunday 7 November 2027, {span}" in message.body
+    assert f"Sunday 7 November 2027, {span}" in message.alternatives[0][0]
+    assert "()" not in message.body and "()" not in message.alternatives[0][0]
+    assert f"1:00 AM {other}" not in message.body
+
+    manage = f"/appointments/{Appointment.objects.get().manage_token}/"
+    assert f"Sunday 7 November 2027, {span}" in page(client.get(manage))
+    moving = page(client.get(manage + "reschedule/?day=2027-11-07"))
+    assert f"Sunday 7 November 2027 at 1:00 AM {zone} (Pacific time)" in moving
+    assert f">1:00 AM {other}<" in moving  # the other 1:00 AM is free to move to
+    other_start = local(2027, 11, 7, 1, 0, fold=1 - fold).astimezone(UTC)
+    move = page(client.get(manage + f"reschedule/?start={format_start(other_start)}"))
+    assert f"Sunday 7 November 2027, 1:00 AM {zone} (Pacific time)" in move
+    assert f"1:00 AM {other}–1:30 AM {other} (Pacific time)" in move
+
+
+def test_an_ordinary_day_needs_no_abbreviation(
+    client, alex, follow_up, start, mailoutbox, django_capture_on_commit_callbacks
+):
+    query = flow(follow_up, alex, start)
+    client.post("/book/details/" + query, DETAILS)
+    review = page(client.get("/book/review/" + query))
+    assert "10:00 AM–10:30 AM Pacific time" in review
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm_booking(client, query)
+    confirmed = page(client.get("/book/confirmed/"))
+    assert "10:00 AM–10:30 AM Pacific time" in confirmed
+    (message,) = mailoutbox
+    for text in (review, confirmed, message.subject, message.body):
+        assert "PST" not in text and "PDT" not in text and "()" not in text
+
+
+def test_a_session_across_the_fall_back_ends_when_it_really_ends(client, follow_up, rules):
+    from tests.bookings.conftest import local
+
+    rules.horizon_days = 730
+    rules.save()
+    night = make_therapist(
+        "Night Owl", services_offered=[follow_up], hours=[(time(0), time(3))], weekdays=[6]
+    )
+    # 1:30 AM PDT plus 30 minutes is 1:00 AM PST, not the wall clock's 2:00 AM.
+    query = flow(follow_up, night, local(2027, 11, 7, 1, 30).astimezone(UTC))
+    client.post("/book/details/" + query, DETAILS)
+    assert "1:30 AM PDT–1:00 AM PST (Pacific time)" in page(client.get("/book/review/" + query))
