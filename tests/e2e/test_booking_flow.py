@@ -160,3 +160,29 @@ def test_every_booking_page_has_no_wcag_aa_violations(open_page, clinic_setup, l
     assert "Your appointment has moved" in page.locator("main").inner_text()
     audit("moved")
     assert found == {}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_review_and_confirmed_pages_fit_a_phone_and_a_desktop(open_page, clinic_setup, width):
+    from datetime import datetime, time
+
+    from bookings.forms import format_start
+    from tests.bookings.conftest import LA, next_weekday_after
+
+    _, therapist = clinic_setup
+    start = datetime.combine(next_weekday_after(5, weekday=1), time(10), tzinfo=LA)
+    page = open_page(
+        f"/book/details/?service=follow-up&therapist={therapist.pk}&start={format_start(start)}",
+        width=width,
+    )
+    page.get_by_label("Your full name").fill("Maximiliana Bartholomew-Featherstonehaugh")
+    page.get_by_label("Email").fill("maximiliana.featherstonehaugh@example-clinic-patients.com")
+    page.get_by_label("Phone").fill("+1 650 555 0100")
+    page.get_by_label("What would you like help with? (optional)").fill("Calf cramps at night")
+    page.get_by_role("button", name="Continue to review").click()
+    assert "10:00 AM–10:30 AM Pacific time" in page.locator(".booking-review").inner_text()
+    check(page, f"review-{width}")
+    page.get_by_role("button", name="Confirm booking").click()
+    assert page.get_by_role("heading", name="Your appointment is booked").is_visible()
+    assert page.get_by_role("link", name="manage this appointment").is_visible()
+    check(page, f"confirmed-{width}")
