@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from bookings import clock, outbox, services
 from bookings.forms import check_in_range
@@ -249,7 +250,7 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
     ]
     actions = ["cancel_selected"]
 
-    @admin.display(description="Starts", ordering="starts_at")
+    @admin.display(description=_("Starts"), ordering="starts_at")
     def starts(self, appointment):
         # The clinic's clock, with PDT / PST on the day the clocks change (1:30 AM twice).
         local = clock.local(appointment.starts_at)

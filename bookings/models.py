@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Q, Value
 from django.db.models.functions import Lower
 from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
 
 
 def new_token() -> str:
@@ -283,10 +284,13 @@ class Appointment(models.Model):
     # it is never changed from here: staff call and greet whoever booked by these, and correct
     # the patient's own record in the admin.
     patient_name = models.CharField(
-        "name given", max_length=120, blank=True, help_text="The name typed for this booking."
+        _("name given"), max_length=120, blank=True, help_text=_("The name typed for this booking.")
     )
     patient_phone = models.CharField(
-        "phone given", max_length=40, blank=True, help_text="The phone typed for this booking."
+        _("phone given"),
+        max_length=40,
+        blank=True,
+        help_text=_("The phone typed for this booking."),
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -455,7 +459,7 @@ class OutgoingEmail(models.Model):
         CANCELLED = "cancelled", "Cancellation"
         REMINDER = "reminder", "Reminder"
         # To the owner of an email someone typed to book a time its appointment already holds.
-        ATTEMPT = "attempt", "Someone tried to book the same time"
+        ATTEMPT = "attempt", _("Someone tried to book the same time")
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
