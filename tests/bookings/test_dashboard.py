@@ -280,3 +280,17 @@ def test_the_dashboard_in_chromium_breaks_no_csp_rule_and_fits_the_screen(
     screenshot(page, f"admin-dashboard-{width}")
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
     assert not has_horizontal_overflow(page)
+
+
+def test_the_dashboard_names_the_patient_as_typed_for_that_booking(
+    client, admin_user, week, at_noon_wednesday
+):
+    # The stored patient's name is what staff last confirmed; the appointment keeps what was
+    # typed when booking, and that is who the front desk expects at the door.
+    today = Appointment.objects.get(patient__name="Wendy Today")
+    Appointment.objects.filter(pk=today.pk).update(patient_name="Wendy T. (typed)")
+    client.force_login(admin_user)
+
+    page = client.get("/admin/").content.decode()
+
+    assert "Wendy T. (typed)" in page
