@@ -136,6 +136,29 @@ EXPECTED = {
         "editor": 404,
     },
 }
+# What the page shows to a visitor it lets in: it works for them before anyone is refused.
+SHOWN = {
+    "own schedule": PATIENT_NAME,  # therapist B's own day is empty; see below
+    "alex day": PATIENT_NAME,
+    "alex week": PATIENT_NAME,
+    "clinic day": PATIENT_NAME,
+    "alex day sheet": PATIENT_NAME,
+    "alex appointment": PATIENT_REASON,
+    "alex time off page": "Dentist",
+}
+
+
+def done(name, appointment, time_off) -> bool:
+    """Whether the POST `name` took effect."""
+    appointment.refresh_from_db()
+    return {
+        "attendance": appointment.status == Appointment.Status.ATTENDED,
+        "undo": appointment.status == Appointment.Status.BOOKED,
+        "block alex time off": TimeOff.objects.filter(reason="Course").exists(),
+        "remove alex time off": not TimeOff.objects.filter(pk=time_off.pk).exists(),
+    }[name]
+
+
 MATRIX = [
     (name, who)
     for name in EXPECTED
@@ -148,6 +171,10 @@ def test_the_access_matrix(
     client, people, alex, alex_patient_appointment, alex_time_off, today, name, who
 ):
     method, path, data = urls(alex_patient_appointment, alex_time_off, alex, today)[name]
+    if name == "undo":
+        from bookings import services
+
+        services.mark_attendance(appointment=alex_patient_appointment, attended=True)
     if people[who] is not None:
         client.force_login(people[who])
     response = getattr(client, method)(path, data)
@@ -162,9 +189,14 @@ def test_the_access_matrix(
     if expected == 404:
         for secret in (PATIENT_NAME, PATIENT_PHONE, PATIENT_REASON, "Dentist", "Alex Rivera"):
             assert secret not in body, (name, who, secret)
+        if method == "post":
+            assert not done(name, alex_patient_appointment, alex_time_off), (name, who)
     if expected == 302:
         assert response["Location"].startswith("/schedule/")
+        assert done(name, alex_patient_appointment, alex_time_off), (name, who)
     if expected == 200:
+        if (name, who) != ("own schedule", "therapist_b"):
+            assert SHOWN[name] in body, (name, who)
         assert "no-store" in response["Cache-Control"]
         assert "private" in response["Cache-Control"]
 
@@ -200,9 +232,11 @@ def test_a_therapists_own_schedule_shows_only_their_patients(
 
 
 def test_an_inactive_therapists_login_sees_no_schedule(client, alex, alex_user):
+    client.force_login(alex_user)
+    working = client.get("/schedule/")
+    assert working.status_code == 200 and "Alex Rivera" in working.content.decode()
     alex.active = False
     alex.save(update_fields=["active"])
-    client.force_login(alex_user)
     assert client.get("/schedule/").status_code == 404
 
 
@@ -226,8 +260,12 @@ def test_a_malformed_therapist_id_is_a_404_or_the_default(client, front_desk_use
 
 
 def test_a_missing_appointment_is_the_same_404_as_someone_elses(
-    client, sam_user, alex_patient_appointment
+    client, alex_user, sam_user, alex_patient_appointment
 ):
+    # The owner (Alex) sees it; the colleague (Sam) gets the page a missing one gets.
+    client.force_login(alex_user)
+    own = client.get(f"/schedule/appointments/{alex_patient_appointment.pk}/")
+    assert own.status_code == 200 and PATIENT_NAME in own.content.decode()
     client.force_login(sam_user)
     theirs = client.get(f"/schedule/appointments/{alex_patient_appointment.pk}/")
     missing = client.get("/schedule/appointments/999999/")
