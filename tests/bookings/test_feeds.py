@@ -15,8 +15,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bookings import services
-from bookings.calendars import short_patient_name
 from bookings.models import Appointment
+from bookings.notifications.calendars import short_patient_name
 from tests.bookings.conftest import local, make_therapist
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,12 @@ NOW = local(2027, 1, 4, 9)  # Monday 9:00, Pacific time
 CALENDAR_PAGE = "/schedule/calendar/"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def clock(monkeypatch):
+    """The feed view reads timezone.now() and takes no `now`: its window and DTSTAMP follow this.
+
+    Services are given `now=` instead.
+    """
     monkeypatch.setattr(timezone, "now", lambda: NOW)
 
 
@@ -95,17 +99,17 @@ def test_the_feed_is_a_calendar_every_app_reads(client, alex):
 
 
 def test_the_feed_lists_the_therapists_appointments_with_minimal_patient_data(
-    client, alex, sam, follow_up, massage
+    client, alex, sam, follow_up, massage, clock
 ):
     upcoming = book(alex, massage, local(2027, 1, 5, 10))
     attended = book(
         alex, follow_up, local(2026, 12, 28, 14), name="Mary Ann van Dyke", email="m@example.com"
     )
-    services.mark_attendance(appointment=attended, attended=True)
+    services.mark_attendance(appointment=attended, attended=True, now=NOW)
     cancelled = book(
         alex, follow_up, local(2027, 1, 6, 10), name="Gone Away", email="g@example.com"
     )
-    services.cancel_appointment(appointment=cancelled, by_patient=False, notify=False)
+    services.cancel_appointment(appointment=cancelled, by_patient=False, notify=False, now=NOW)
     # More than 30 days back:
     book(alex, follow_up, local(2026, 11, 30, 10), name="Long Ago", email="l@example.com")
     book(sam, follow_up, local(2027, 1, 5, 10), name="Sams Patient", email="s@example.com")
@@ -138,7 +142,7 @@ def test_the_feed_lists_the_therapists_appointments_with_minimal_patient_data(
         assert elsewhere not in body
 
 
-def test_a_moved_appointment_keeps_its_uid_with_a_higher_sequence(client, alex, follow_up):
+def test_a_moved_appointment_keeps_its_uid_with_a_higher_sequence(client, alex, follow_up, clock):
     appointment = book(alex, follow_up, local(2027, 1, 5, 10))
     services.reschedule_appointment(
         appointment=appointment,
@@ -181,6 +185,7 @@ def test_the_feed_answers_head_and_refuses_post(client, alex):
     ],
 )
 def test_a_wrong_token_is_a_plain_404(client, alex, token):
+    assert client.get(feed_path(alex)).status_code == 200  # the right one works
     response = client.get(f"/schedule/feed/{token}.ics")
     assert response.status_code == 404
     assert "BEGIN:VCALENDAR" not in response.content.decode()
@@ -188,6 +193,7 @@ def test_a_wrong_token_is_a_plain_404(client, alex, token):
 
 def test_an_inactive_therapists_feed_is_gone(client, alex):
     path = feed_path(alex)
+    assert client.get(path).status_code == 200
     alex.active = False
     alex.save(update_fields=["active"])
     assert client.get(path).status_code == 404
@@ -204,7 +210,7 @@ def test_a_regenerated_token_replaces_the_old_one_at_once(client, alex, follow_u
 
 
 def test_the_feed_takes_the_same_queries_however_many_appointments(
-    client, alex, follow_up, massage
+    client, alex, follow_up, massage, clock
 ):
     book(alex, follow_up, local(2027, 1, 5, 10))
     path = feed_path(alex)
@@ -268,8 +274,13 @@ def test_the_feed_link_uses_the_sites_public_address(client, users, alex, settin
 
 
 def test_a_therapist_cannot_see_or_regenerate_another_therapists_feed(client, users, sam):
+    """Owner: Sam; teammate: the front desk; outsider: Alex, another therapist."""
     sam.refresh_from_db()
     before = sam.calendar_token
+    client.force_login(users["b"])
+    assert before in client.get(CALENDAR_PAGE).content.decode()
+    client.force_login(users["desk"])
+    assert before in client.get(CALENDAR_PAGE, {"therapist": sam.pk}).content.decode()
     client.force_login(users["a"])
 
     assert client.get(CALENDAR_PAGE, {"therapist": sam.pk}).status_code == 404
@@ -323,6 +334,9 @@ def test_a_superuser_counts_as_front_desk(client, admin_user, users, sam):
 
 
 def test_a_content_editor_has_no_feed_to_see(client, users, alex):
+    alex.refresh_from_db()
+    client.force_login(users["a"])
+    assert alex.calendar_token in client.get(CALENDAR_PAGE).content.decode()
     client.force_login(users["editor"])
     assert client.get(CALENDAR_PAGE).status_code == 404
     assert client.get(CALENDAR_PAGE, {"therapist": alex.pk}).status_code == 404
@@ -330,14 +344,16 @@ def test_a_content_editor_has_no_feed_to_see(client, users, alex):
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "0", "1.5", "99999999999999999999999", "١"])
-def test_a_malformed_therapist_choice_is_a_404(client, users, value):
+def test_a_malformed_therapist_choice_is_a_404(client, users, sam, value):
     client.force_login(users["desk"])
+    assert "Sam Okafor" in client.get(CALENDAR_PAGE, {"therapist": sam.pk}).content.decode()
     assert client.get(CALENDAR_PAGE, {"therapist": value}).status_code == 404
     assert client.post(CALENDAR_PAGE, {"therapist": value}).status_code == 404
 
 
 def test_an_unknown_therapist_is_a_404_even_for_the_front_desk(client, users, sam):
     client.force_login(users["desk"])
+    assert client.get(CALENDAR_PAGE, {"therapist": sam.pk}).status_code == 200
     assert client.get(CALENDAR_PAGE, {"therapist": sam.pk + 1000}).status_code == 404
 
 
@@ -356,7 +372,7 @@ def test_the_page_fits_a_phone_and_has_no_inline_styles_or_scripts(client, users
     assert '<label class="form-label" for="feed-url">' in page
 
 
-def test_appointments_are_still_listed_after_a_token_change(client, alex, follow_up):
+def test_appointments_are_still_listed_after_a_token_change(client, alex, follow_up, clock):
     book(alex, follow_up, local(2027, 1, 5, 10))
     services.regenerate_calendar_token(therapist=alex, actor=None)
     assert len(parse(client.get(feed_path(alex))).walk("VEVENT")) == 1
@@ -365,10 +381,9 @@ def test_appointments_are_still_listed_after_a_token_change(client, alex, follow
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_calendar_page_on_a_phone(open_page, live_server, django_user_model, alex, monkeypatch):
+def test_the_calendar_page_on_a_phone(open_page, live_server, django_user_model, alex):
     from tests.conftest import has_horizontal_overflow, screenshot
 
-    monkeypatch.undo()  # real time: the browser's session cookie must not be from 2027
     user = django_user_model.objects.create_user("alex", password="alex-pass-123")
     alex.user = user
     alex.save(update_fields=["user"])
