@@ -1,4 +1,4 @@
-"""The front desk's admin. Appointments are created and changed through bookings/services.py.
+"""The front desk's admin. Appointments are created and changed through bookings/services/.
 
 The appointment form calls the service once the form's own validation passes (in `_post_clean`),
 so a refused change (an overlap, outside working hours, a cancelled appointment reopened) is a
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from bookings import clock, outbox, services
+from bookings import clock, services
 from bookings.forms import check_in_range
 from bookings.models import (
     Appointment,
@@ -27,6 +27,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
+from bookings.notifications import outbox
 from conditions.admin import DateDrillDownInRange
 
 
@@ -130,7 +131,7 @@ class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
-        # A new one was saved by the form, through bookings/services.py.
+        # A new one was saved by the form, through bookings/services/.
 
 
 @admin.register(Patient)
@@ -288,7 +289,7 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        # The form already saved it through bookings/services.py (see AppointmentAdminForm).
+        # The form already saved it through bookings/services/ (see AppointmentAdminForm).
         pass
 
     def has_delete_permission(self, request, obj=None):

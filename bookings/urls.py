@@ -1,14 +1,43 @@
-from django.urls import path
+"""Every bookings URL, in the three namespaces links reverse: `bookings` (the patient's booking flow
+and their appointment's pages), `schedule` and `feeds` (staff pages under /schedule/)."""
 
-from bookings import views
+from django.urls import include, path
 
-app_name = "bookings"
+from bookings.views import booking, feeds, manage, schedule
+
+booking_patterns = [
+    path("book/", booking.book, name="book"),
+    path("book/details/", booking.details, name="details"),
+    path("book/review/", booking.review, name="review"),
+    path("book/confirmed/", booking.confirmed, name="confirmed"),
+    path("appointments/<str:token>/", manage.manage, name="manage"),
+    path("appointments/<str:token>/cancel/", manage.manage_cancel, name="manage_cancel"),
+    path(
+        "appointments/<str:token>/reschedule/", manage.manage_reschedule, name="manage_reschedule"
+    ),
+]
+
+# Calendar feeds: the .ics feed and the page to subscribe or regenerate it.
+feed_patterns = [
+    path("feed/<str:token>.ics", feeds.feed, name="feed"),
+    path("calendar/", feeds.calendar_page, name="calendar"),
+]
+
+# Therapists' and the front desk's schedules.
+schedule_patterns = [
+    path("", schedule.schedule, name="schedule"),
+    path("start/", schedule.start, name="start"),
+    path("clinic/", schedule.clinic, name="clinic"),
+    path("day-sheet/", schedule.day_sheet, name="day_sheet"),
+    path("appointments/<int:pk>/", schedule.appointment, name="appointment"),
+    path("appointments/<int:pk>/attendance/", schedule.attendance, name="attendance"),
+    path("appointments/<int:pk>/undo/", schedule.undo_attendance, name="undo_attendance"),
+    path("time-off/", schedule.time_off, name="time_off"),
+    path("time-off/<int:pk>/remove/", schedule.remove_time_off, name="remove_time_off"),
+]
+
 urlpatterns = [
-    path("book/", views.book, name="book"),
-    path("book/details/", views.details, name="details"),
-    path("book/review/", views.review, name="review"),
-    path("book/confirmed/", views.confirmed, name="confirmed"),
-    path("appointments/<str:token>/", views.manage, name="manage"),
-    path("appointments/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),
-    path("appointments/<str:token>/reschedule/", views.manage_reschedule, name="manage_reschedule"),
+    path("", include((booking_patterns, "bookings"))),
+    path("schedule/", include((feed_patterns, "feeds"))),
+    path("schedule/", include((schedule_patterns, "schedule"))),
 ]

@@ -13,8 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("conditions.urls")),
     path("", include("bookings.urls")),
-    path("schedule/", include("bookings.feed_urls")),
-    path("schedule/", include("bookings.schedule_urls")),
 ]
 
 handler500 = "clinic.views.server_error"

@@ -52,7 +52,7 @@ def test_when_every_python_check_passes_the_database_still_lets_only_one_in(
 ):
     # Worst case: all sixteen read "free" before anyone commits; the exclusion constraint decides.
     monkeypatch.setattr(services.availability, "slot_is_free", lambda **kwargs: True)
-    monkeypatch.setattr(services, "_overlaps_active_appointment", lambda **kwargs: False)
+    monkeypatch.setattr(services.booking, "_overlaps_active_appointment", lambda **kwargs: False)
     outcomes = run_at_once(
         [booking_job(alex, follow_up, TEN, f"racer{i}@example.com") for i in range(THREADS)]
     )
@@ -163,7 +163,7 @@ def test_two_moves_swapping_times_never_crash_or_overlap(alex, follow_up, monkey
     # timing one waits on the other, or both wait (PostgreSQL aborts one as a deadlock). Either way
     # the losers see slot_taken, never an error page, and no two active appointments overlap.
     monkeypatch.setattr(services.availability, "slot_is_free", lambda **kwargs: True)
-    monkeypatch.setattr(services, "_overlaps_active_appointment", lambda **kwargs: False)
+    monkeypatch.setattr(services.booking, "_overlaps_active_appointment", lambda **kwargs: False)
     patient = services.PatientDetails(name="Swap", email="swap@example.com", phone="6505550100")
     first, second = (
         services.book_appointment(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bookings import reminders
+from bookings.notifications import reminders
 from conditions.models import ClinicProfile
 from tests.bookings.conftest import local, make_appointment
 

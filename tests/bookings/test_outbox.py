@@ -18,8 +18,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bench.loopback import HangingMailServer, free_port
-from bookings import emails, outbox, permissions, services
+from bookings import permissions, services
 from bookings.models import Appointment, OutgoingEmail
+from bookings.notifications import emails, outbox
 from conditions.models import ClinicProfile
 from tests.bookings.conftest import (
     LA,

@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import reminders, services
+from bookings import services
 from bookings.models import Appointment, AppointmentEvent
+from bookings.notifications import reminders
 from tests.bookings.conftest import local, make_appointment, make_therapist
 from tests.concurrency import run_at_once
 

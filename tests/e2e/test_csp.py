@@ -51,9 +51,10 @@ def bookings_data(demo_data):
     and without a row their change pages (and the admin index's notice) would go unchecked."""
     from datetime import timedelta
 
-    from bookings import emails, services
+    from bookings import services
     from bookings.availability import free_slots, local_today
     from bookings.models import OutgoingEmail, Service, Therapist
+    from bookings.notifications import emails
 
     service = Service.objects.active().first()
     day = local_today() + timedelta(days=7)

@@ -4,7 +4,8 @@
 
 Emails normally go out seconds after the booking; this sends those whose first try failed (the
 mail server was down or hanging, or the web process was stopped), with backoff, until they go or
-are given up on after about a day. Two runs at once send each email once (see bookings/outbox.py).
+are given up on after about a day. Two runs at once send each email once (see
+bookings/notifications/outbox.py).
 
 After fixing a mail server that was down for hours, `send_queued_email --now` sends every pending
 email at once instead of waiting out each one's backoff.
@@ -12,7 +13,7 @@ email at once instead of waiting out each one's backoff.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bookings import outbox
+from bookings.notifications import outbox
 
 
 def plural(count: int, word: str) -> str:

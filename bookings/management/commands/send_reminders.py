@@ -2,8 +2,9 @@
 
     */5 * * * *  cd /srv/clinic && .venv/bin/python manage.py send_reminders
 
-Two hosts running it at the same moment send each reminder once (see bookings/reminders.py). A
-reminder that could not be sent stays in the outbox, and `send_queued_email` retries it.
+Two hosts running it at the same moment send each reminder once (see
+bookings/notifications/reminders.py). A reminder that could not be sent stays in the outbox,
+and `send_queued_email` retries it.
 """
 
 import argparse
@@ -12,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bookings import reminders
+from bookings.notifications import reminders
 
 MAX_HOURS = 24 * 14
 

@@ -2,7 +2,7 @@
 
 Every view starts with `get_staff_access` (bookings/permissions.py): a therapist sees their own
 schedule only, the front desk everyone's; anything else is a 404 that says nothing. Writes go
-through bookings/services.py, then redirect (POST, redirect, GET) with a message. Pages carry
+through bookings/services/, then redirect (POST, redirect, GET) with a message. Pages carry
 patients' names and phones: never cached anywhere (`Cache-Control: no-store, private`).
 
 Each page makes a fixed number of queries, whatever the number of appointments shown.

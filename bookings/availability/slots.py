@@ -13,6 +13,7 @@ Slots are then stepped in UTC (absolute minutes) from the start of each block.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,7 +24,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from bookings.models import Appointment, BookingRules, Service, Therapist, TimeOff, WorkingHours
+from bookings.availability import busy as busy_sources
+from bookings.availability.busy import Interval, epoch
+from bookings.models import Appointment, BookingRules, Service, Therapist
 
 
 class Slot(NamedTuple):
@@ -126,10 +129,6 @@ def _day_bounds_utc(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     )
 
 
-def _epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
 def free_slots(
     *,
     service: Service,
@@ -175,34 +174,19 @@ def free_slots(
     if not therapist_ids:
         return []
 
-    hours_by_therapist: dict[int, dict[int, list[tuple[time, time]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for therapist_id, weekday, start_time, end_time in (
-        WorkingHours.objects.filter(therapist_id__in=therapist_ids)
-        .order_by("start_time")
-        .values_list("therapist_id", "weekday", "start_time", "end_time")
+    hours_by_therapist = busy_sources.working_hours(therapist_ids)
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    for therapist_id, interval in itertools.chain(
+        busy_sources.time_off(therapist_ids, range_start=range_start, range_end=range_end),
+        busy_sources.appointments(
+            therapist_ids,
+            range_start=range_start,
+            range_end=range_end,
+            service=service,
+            ignore_appointment=ignore_appointment,
+        ),
     ):
-        hours_by_therapist[therapist_id][weekday].append((start_time, end_time))
-
-    busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for therapist_id, busy_start, busy_end in TimeOff.objects.filter(
-        therapist_id__in=therapist_ids, starts_at__lt=range_end, ends_at__gt=range_start
-    ).values_list("therapist_id", "starts_at", "ends_at"):
-        busy[therapist_id].append((_epoch(busy_start), _epoch(busy_end)))
-    # The new appointment's buffer must not run into the next one either, so look one
-    # longest-buffer-and-duration further than the range.
-    appointments = Appointment.objects.active().filter(
-        therapist_id__in=therapist_ids,
-        starts_at__lt=range_end + service.duration + service.buffer,
-        blocked_until__gt=range_start,
-    )
-    if ignore_appointment is not None and ignore_appointment.pk:
-        appointments = appointments.exclude(pk=ignore_appointment.pk)
-    for therapist_id, busy_start, busy_end in appointments.values_list(
-        "therapist_id", "starts_at", "blocked_until"
-    ):
-        busy[therapist_id].append((_epoch(busy_start), _epoch(busy_end)))
+        busy[therapist_id].append(interval)
 
     duration = int(service.duration.total_seconds())
     occupies = duration + int(service.buffer.total_seconds())
@@ -217,7 +201,7 @@ def free_slots(
     def to_epoch(day: date, wall: time, last: bool) -> int:
         key = (day, wall, last)
         if key not in instants:
-            instants[key] = _epoch(wall_clock_to_utc(day, wall, zone=zone, latest=last))
+            instants[key] = epoch(wall_clock_to_utc(day, wall, zone=zone, latest=last))
         return instants[key]
 
     # Each free start is one int, epoch * count + the therapist's rank: sorting ints orders by

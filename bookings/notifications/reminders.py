@@ -8,8 +8,8 @@ of hosts, possibly at the same moment. Two steps:
    while another holds those rows skips them; one that reaches them after the other committed
    re-checks the row (PostgreSQL re-evaluates the WHERE clause on the committed version) and no
    longer finds it due. So each appointment is claimed, and its reminder queued, exactly once.
-2. Send, after the commit, through the outbox (bookings/outbox.py): a slow mail server holds no
-   appointment's lock.
+2. Send, after the commit, through the outbox (notifications/outbox.py): a slow mail server holds
+   no appointment's lock.
 
 A send that fails is logged (appointment id only) and retried from the outbox by
 `manage.py send_queued_email` with backoff, never by claiming the appointment again: the patient
@@ -34,11 +34,11 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from bookings import emails, outbox
 from bookings.models import Appointment, OutgoingEmail
+from bookings.notifications import emails, outbox
 from conditions.models import ClinicProfile
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("bookings.reminders")  # named as before the move to notifications/
 
 
 @dataclass

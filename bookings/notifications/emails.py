@@ -3,9 +3,9 @@
 Each email is a template triple under templates/emails/: `<name>_subject.txt`, `<name>.txt` and
 `<name>.html`. `send_appointment_email` renders it and writes it to the outbox (`OutgoingEmail`)
 in the caller's transaction, so the email exists exactly when the booking does; after commit it
-is handed to bookings/outbox.py to send. A failure to send is logged and retried, and never rolls
-back or loses the booking. Log lines name the appointment by id only: never the patient's
-address, never the manage token.
+is handed to notifications/outbox.py to send. A failure to send is logged and retried, and
+never rolls back or loses the booking. Log lines name the appointment by id only: never the
+patient's address, never the manage token.
 """
 
 import logging
@@ -18,12 +18,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import calendars, outbox
 from bookings.availability import clinic_zone
 from bookings.models import Appointment, OutgoingEmail
+from bookings.notifications import calendars, outbox
 from conditions.models import ClinicProfile
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("bookings.emails")  # named as before the move to notifications/
 
 BOOKED = OutgoingEmail.Kind.BOOKED
 RESCHEDULED = OutgoingEmail.Kind.RESCHEDULED
@@ -58,7 +58,7 @@ def send_appointment_email(
     appointment: Appointment, *, kind: str, attempted_at: datetime | None = None
 ) -> None:
     """Queue the patient's email about `appointment` with the current transaction; it is sent
-    after the commit (bookings/outbox.py), and not at all if the transaction rolls back.
+    after the commit (notifications/outbox.py), and not at all if the transaction rolls back.
 
     `attempted_at`: for ATTEMPT, the time someone asked for with the patient's address.
     """

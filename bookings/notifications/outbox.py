@@ -1,4 +1,4 @@
-"""Sending the outbox: patients' emails queued by bookings/emails.py, delivered after commit.
+"""Sending the outbox: patients' emails queued by notifications/emails.py, delivered after commit.
 
 Each `OutgoingEmail` row is written in the same transaction as the booking, move or cancellation
 it is about, so it exists exactly when the change does. Sending it:
@@ -37,11 +37,11 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings import calendars
 from bookings.clock import describe_moment
 from bookings.models import AppointmentEvent, OutgoingEmail
+from bookings.notifications import calendars
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("bookings.outbox")  # named as before the move to notifications/
 
 # The wait before each retry: attempt 1 fails, the next is a minute later, and so on. The tenth
 # failure, about 24 hours after the first, gives up.

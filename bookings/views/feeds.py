@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bookings import calendars, services
+from bookings import services
 from bookings.models import Appointment, Therapist
+from bookings.notifications import calendars
 from bookings.permissions import is_front_desk
 from conditions.models import ClinicProfile
 

@@ -1,0 +1,107 @@
+"""Emails to patients, queued in the transaction of the change they are about."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models.appointments import Appointment
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def due(self, *, now):
+        """Pending emails whose next attempt is due by `now` (None: every pending one), and no
+        older pending email of the same appointment goes first: a patient reads "booked" before
+        "moved", whatever failed in between.
+        """
+        older_pending = OutgoingEmail.objects.filter(
+            appointment=OuterRef("appointment"),
+            status=OutgoingEmail.Status.PENDING,
+            pk__lt=OuterRef("pk"),
+        )
+        due = self.filter(status=OutgoingEmail.Status.PENDING).exclude(Exists(older_pending))
+        return due if now is None else due.filter(next_attempt_at__lte=now)
+
+    def undelivered(self):
+        """Given up on, and no one at the front desk has told the patient another way yet."""
+        return self.filter(status=OutgoingEmail.Status.FAILED, handled_at__isnull=True)
+
+
+class OutgoingEmail(models.Model):
+    """An email to a patient, written in the same transaction as the change it is about.
+
+    Rendered when queued, so it says what was true then. Sent after commit
+    (bookings/notifications/outbox.py) and retried by `manage.py send_queued_email` until it goes
+    or is given up on.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Booking confirmation"
+        RESCHEDULED = "rescheduled", "Appointment moved"
+        CANCELLED = "cancelled", "Cancellation"
+        REMINDER = "reminder", "Reminder"
+        # To the owner of an email someone typed to book a time its appointment already holds.
+        ATTEMPT = "attempt", _("Someone tried to book the same time")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        WITHDRAWN = "withdrawn", "Not sent: out of date"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=12, choices=Kind)
+    recipient = models.EmailField(max_length=254)
+    subject = models.TextField()
+    text = models.TextField()
+    html = models.TextField()
+    ics = models.TextField(blank=True, help_text="The calendar attachment, when it has one.")
+    appointment_starts_at = models.DateTimeField(
+        help_text="The appointment's start time when the email was written."
+    )
+    status = models.CharField(max_length=9, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The error's type and SMTP code only: a refusal's message names the patient's address.
+    last_error = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the front desk told the patient another way."
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "email to a patient"
+        verbose_name_plural = "emails to patients"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="bookings_email_due",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False)
+                | (~Q(status="sent") & Q(sent_at__isnull=True)),
+                name="bookings_email_sent_has_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(next_attempt_at__isnull=False),
+                name="bookings_email_pending_has_next_attempt",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for appointment {self.appointment_id}"

@@ -1,0 +1,314 @@
+"""Booking: a new appointment, online or by the front desk, and the checks a time must pass."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bookings import availability
+from bookings.clock import describe_moment
+from bookings.models import (
+    Appointment,
+    AppointmentEvent,
+    BookingRules,
+    OutgoingEmail,
+    Patient,
+    Service,
+    Therapist,
+)
+from bookings.notifications import emails
+from bookings.services.common import (
+    _lock,
+    _lock_therapist,
+    _record,
+    _save_guarded,
+    logger,
+    refusal,
+    refuse,
+)
+from conditions.models import Condition
+
+if TYPE_CHECKING:
+    from bookings.services.common import Actor
+
+# How often the owner of an email may be told that someone tried to book their time with it.
+ATTEMPT_NOTICE_INTERVAL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """What a patient types in; matched to an existing Patient by email."""
+
+    name: str
+    email: str
+    phone: str
+
+
+def find_or_create_patient(*, details: PatientDetails) -> Patient:
+    """The patient with this email (any case), created from `details` if new.
+
+    An existing patient is never changed here: anyone can type anyone's email online, so what
+    they typed goes on their appointment (`patient_name`, `patient_phone`), and the patient's
+    own record changes only through staff.
+
+    Safe when two first bookings by the same new email race: the loser of the insert gets an
+    IntegrityError from the unique index (inside get_or_create's savepoint) and reads the
+    winner's row.
+    """
+    email = details.email.strip()
+    patient, _created = Patient.objects.get_or_create(
+        email__iexact=email,
+        defaults={"email": email, "name": details.name.strip(), "phone": details.phone.strip()},
+    )
+    return patient
+
+
+def _check_slot(
+    *,
+    service: Service,
+    therapist: Therapist,
+    starts_at: datetime,
+    now: datetime,
+    rules: BookingRules,
+    enforce_booking_window: bool,
+    ignore_appointment: Appointment | None = None,
+) -> None:
+    if not service.active:
+        refuse("inactive_service")
+    if not therapist.active:
+        refuse("inactive_therapist")
+    if not therapist.services.filter(pk=service.pk).exists():
+        refuse("service_not_offered", therapist=therapist.display_name, service=service.name)
+    if starts_at <= now:
+        refuse("in_past")
+    if enforce_booking_window:
+        if starts_at < now + rules.minimum_notice:
+            refuse("too_soon")
+        if starts_at > now + rules.horizon:
+            refuse("past_horizon", days=rules.horizon_days)
+    if not availability.slot_is_free(
+        service=service,
+        therapist=therapist,
+        starts_at=starts_at,
+        now=now,
+        rules=rules,
+        enforce_booking_window=enforce_booking_window,
+        ignore_appointment=ignore_appointment,
+    ):
+        # Either outside working hours / in time off, or already taken: tell them apart so the
+        # patient sees "just booked" when someone else got there first.
+        if _overlaps_active_appointment(
+            therapist=therapist, service=service, starts_at=starts_at, ignore=ignore_appointment
+        ):
+            refuse("slot_taken")
+        refuse("outside_hours")
+
+
+def _overlaps_active_appointment(
+    *, therapist: Therapist, service: Service, starts_at: datetime, ignore: Appointment | None
+) -> bool:
+    blocked_until = starts_at + service.duration + service.buffer
+    overlapping = Appointment.objects.active().filter(
+        therapist=therapist, starts_at__lt=blocked_until, blocked_until__gt=starts_at
+    )
+    if ignore is not None and ignore.pk:
+        overlapping = overlapping.exclude(pk=ignore.pk)
+    return overlapping.exists()
+
+
+def book_appointment(
+    *,
+    service: Service,
+    therapist: Therapist,
+    starts_at: datetime,
+    patient: Patient | PatientDetails,
+    reason: str = "",
+    condition: Condition | None = None,
+    source: str = Appointment.Source.ONLINE,
+    now: datetime | None = None,
+    notify: bool = True,
+    actor: Actor = None,
+    submission_key: str = "",
+) -> Appointment:
+    """Book `service` with `therapist` at `starts_at`; the confirmation email goes after commit.
+
+    Online bookings keep to the minimum notice and the horizon; the front desk may book any
+    future free time. `actor` is the staff member booking (None: the patient online).
+    `submission_key` is the online confirm form's one-time key: a second booking with the same
+    key is refused (`already_submitted`), so a repeated click can find the first.
+
+    Online, `patient_busy` means whoever typed that email asked for a time its owner already
+    holds: the owner is emailed about their appointment (`tell_owner_of_attempt`), and the
+    visitor should be told nothing that names it.
+    """
+    now = now or timezone.now()
+    try:
+        return _book(
+            service=service,
+            therapist=therapist,
+            starts_at=starts_at,
+            patient=patient,
+            reason=reason,
+            condition=condition,
+            source=source,
+            now=now,
+            notify=notify,
+            actor=actor,
+            submission_key=submission_key,
+        )
+    except ValidationError as error:
+        # After _book's transaction has rolled back, so the email is not undone with it.
+        if (
+            error.code == "patient_busy"
+            and source == Appointment.Source.ONLINE
+            and isinstance(patient, PatientDetails)
+        ):
+            tell_owner_of_attempt(
+                email=patient.email,
+                starts_at=starts_at,
+                ends_at=starts_at + service.duration,
+                submission_key=submission_key,
+            )
+        raise
+
+
+@transaction.atomic
+def _book(
+    *,
+    service: Service,
+    therapist: Therapist,
+    starts_at: datetime,
+    patient: Patient | PatientDetails,
+    reason: str,
+    condition: Condition | None,
+    source: str,
+    now: datetime,
+    notify: bool,
+    actor: Actor,
+    submission_key: str,
+) -> Appointment:
+    rules = BookingRules.load()
+    _lock_therapist(therapist)
+    _check_slot(
+        service=service,
+        therapist=therapist,
+        starts_at=starts_at,
+        now=now,
+        rules=rules,
+        enforce_booking_window=source == Appointment.Source.ONLINE,
+    )
+    if isinstance(patient, PatientDetails):
+        given_name, given_phone = patient.name.strip(), patient.phone.strip()
+        patient = find_or_create_patient(details=patient)
+    else:
+        # The front desk chose a patient record: its name and phone are the ones given.
+        given_name, given_phone = patient.name, patient.phone
+    ends_at = starts_at + service.duration
+    appointment = Appointment(
+        therapist=therapist,
+        service=service,
+        patient=patient,
+        patient_name=given_name,
+        patient_phone=given_phone,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_until=ends_at + service.buffer,
+        reason=reason.strip(),
+        condition=condition,
+        source=source,
+        submission_key=submission_key,
+    )
+    _save_guarded(appointment)
+    how = "online" if source == Appointment.Source.ONLINE else "by the front desk"
+    _record(
+        appointment,
+        action=AppointmentEvent.Action.BOOKED,
+        actor=actor,
+        detail=f"Booked {how} for {describe_moment(starts_at)} with {therapist.display_name}",
+    )
+    logger.info("Appointment %s booked (%s)", appointment.pk, source)
+    if notify:
+        emails.send_appointment_email(appointment, kind=emails.BOOKED)
+    return appointment
+
+
+def book_first_free(
+    *,
+    service: Service,
+    therapists: Sequence[Therapist],
+    starts_at: datetime,
+    patient: PatientDetails,
+    reason: str = "",
+    condition: Condition | None = None,
+    now: datetime | None = None,
+    submission_key: str = "",
+) -> Appointment:
+    """ "No preference": book the first of `therapists` still free at `starts_at`.
+
+    Raises the last therapist's error (usually `slot_taken`) when none is.
+    """
+    if not therapists:
+        refuse("slot_taken")
+    last_error: ValidationError | None = None
+    for therapist in therapists:
+        try:
+            return book_appointment(
+                service=service,
+                therapist=therapist,
+                starts_at=starts_at,
+                patient=patient,
+                reason=reason,
+                condition=condition,
+                now=now,
+                submission_key=submission_key,
+            )
+        except ValidationError as error:
+            if error.code not in {"slot_taken", "outside_hours"}:
+                raise
+            last_error = error
+    raise refusal("slot_taken") from last_error
+
+
+@transaction.atomic
+def tell_owner_of_attempt(
+    *,
+    email: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    submission_key: str = "",
+    moving: Appointment | None = None,
+) -> Appointment | None:
+    """Someone online asked for `starts_at`..`ends_at` with `email`, which already holds an
+    appointment then: email the address's owner about theirs (kind ATTEMPT), never the visitor.
+
+    Returns the appointment told about, or None when nothing was sent: no such appointment,
+    the clash is this very form's own first click (`submission_key`), or its owner was told in
+    the last ATTEMPT_NOTICE_INTERVAL (a stranger retrying cannot fill their inbox). `moving` is
+    the appointment being moved onto that time, never the one to tell about.
+    """
+    clashing = Appointment.objects.active().filter(
+        patient__email__iexact=email.strip(), starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if moving is not None:
+        clashing = clashing.exclude(pk=moving.pk)
+    held = clashing.order_by("starts_at", "pk").first()
+    if held is None or (submission_key and held.submission_key == submission_key):
+        return None
+    # Locked, so two attempts at once send one email between them.
+    held = _lock(held)
+    recently = OutgoingEmail.objects.filter(
+        appointment=held,
+        kind=OutgoingEmail.Kind.ATTEMPT,
+        created_at__gte=timezone.now() - ATTEMPT_NOTICE_INTERVAL,
+    )
+    if recently.exists():
+        return None
+    emails.send_appointment_email(held, kind=emails.ATTEMPT, attempted_at=starts_at)
+    logger.info("Appointment %s: its patient was told of an attempt on its time", held.pk)
+    return held
