@@ -183,8 +183,13 @@ def test_the_front_desk_blocks_time_for_any_therapist(client, front_desk_user, a
 
 
 @pytest.mark.django_db
-def test_a_therapist_cannot_block_a_colleagues_time(client, alex_user, alex, sam):
+def test_a_therapist_cannot_block_a_colleagues_time(client, alex_user, sam_user, alex, sam):
+    # The owner (Sam) has the form for their own time; the colleague (Alex) gets a 404.
+    client.force_login(sam_user)
+    own = client.get(f"/schedule/time-off/?therapist={sam.pk}")
+    assert own.status_code == 200 and "Sam Okafor" in own.content.decode()
     client.force_login(alex_user)
+    assert client.get(f"/schedule/time-off/?therapist={sam.pk}").status_code == 404
     response = client.post(
         "/schedule/time-off/",
         {"therapist": sam.pk, "starts_at": "2027-01-05T09:00", "ends_at": "2027-01-05T12:00"},
