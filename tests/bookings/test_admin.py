@@ -63,10 +63,47 @@ def test_change_pages_load(staff_client, alex, follow_up, start):
     assert staff_client.get(f"/admin/bookings/therapist/{alex.pk}/change/").status_code == 200
 
 
+def found(client, path):
+    """The rows an admin list page shows (its changelist), to check what a search finds."""
+    response = client.get(path)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
 def test_search_finds_appointments_by_patient_phone(staff_client, alex, follow_up, start):
-    make_appointment(therapist=alex, service=follow_up, starts_at=start)
-    body = staff_client.get("/admin/bookings/appointment/?q=555+0100").content.decode()
-    assert "Pat Example" in body
+    from bookings import services
+
+    mine = make_appointment(therapist=alex, service=follow_up, starts_at=start)
+    other = services.book_appointment(
+        service=follow_up,
+        therapist=alex,
+        starts_at=start + timedelta(hours=1),
+        patient=services.PatientDetails(
+            name="Other Person", email="other@example.com", phone="+1 415 555 0199"
+        ),
+        now=start - timedelta(days=2),
+        notify=False,
+    )
+    assert found(staff_client, "/admin/bookings/appointment/?q=555+0100") == [mine]
+    assert found(staff_client, "/admin/bookings/appointment/?q=415+555") == [other]
+    assert found(staff_client, "/admin/bookings/appointment/?q=pat%40example.com") == [mine]
+    assert found(staff_client, "/admin/bookings/appointment/?q=Other+Person") == [other]
+    assert found(staff_client, "/admin/bookings/appointment/?q=nobody") == []
+
+
+def test_search_finds_patients_and_time_off(staff_client, alex, sam, start):
+    pat = Patient.objects.create(name="Pat Example", email="pat@example.com", phone="6505550100")
+    Patient.objects.create(name="Dana Other", email="dana@example.com", phone="4155550199")
+    assert found(staff_client, "/admin/bookings/patient/?q=pat%40example") == [pat]
+    assert found(staff_client, "/admin/bookings/patient/?q=6505550100") == [pat]
+    course = TimeOff.objects.create(
+        therapist=alex, starts_at=start, ends_at=start + timedelta(hours=2), reason="Course"
+    )
+    dentist = TimeOff.objects.create(
+        therapist=sam, starts_at=start, ends_at=start + timedelta(hours=1), reason="Dentist"
+    )
+    assert found(staff_client, "/admin/bookings/timeoff/?q=course") == [course]
+    assert found(staff_client, "/admin/bookings/timeoff/?q=Okafor") == [dentist]
 
 
 def test_the_admin_shows_the_name_and_phone_typed_for_each_appointment(
@@ -92,8 +129,7 @@ def test_the_admin_shows_the_name_and_phone_typed_for_each_appointment(
     change = staff_client.get(f"/admin/bookings/appointment/{theirs.pk}/change/")
     assert "Someone Else" in change.content.decode()
     assert "+1 900 555 0666" in change.content.decode()
-    found = staff_client.get("/admin/bookings/appointment/?q=900+555+0666").content.decode()
-    assert "Someone Else" in found
+    assert found(staff_client, "/admin/bookings/appointment/?q=900+555+0666") == [theirs]
     patient = Patient.objects.get()
     assert (patient.name, patient.phone) == ("Pat Example", "+1 650 555 0100")
 
