@@ -190,3 +190,32 @@ def test_search_misses_are_listed_most_frequent_first(editor_client):
     page = editor_client.get("/admin/conditions/searchmiss/").content.decode()
     assert page.index("tennis elbow") < page.index("golfers elbow")
     assert editor_client.get("/admin/conditions/searchmiss/add/").status_code == 403
+
+
+def changelist_rows(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return list(response.context["cl"].result_list)
+
+
+def test_the_condition_search_finds_the_matching_article_and_not_the_others(
+    editor_client, calf_cramps
+):
+    shin = make_condition("Shin Splints", summary="Pain along the inner edge of the shin bone.")
+    draft = make_condition("Runner's Knee", status=Condition.Status.DRAFT)
+    path = "/admin/conditions/condition/"
+    assert changelist_rows(editor_client, path + "?q=calf") == [calf_cramps]
+    assert changelist_rows(editor_client, path + "?q=shin+bone") == [shin]  # the summary
+    assert changelist_rows(editor_client, path + "?q=runners-knee") == [draft]  # the slug
+    assert changelist_rows(editor_client, path + "?q=tennis") == []
+
+
+def test_the_risk_factor_and_search_miss_searches_find_only_the_match(editor_client):
+    dehydration = RiskFactor.objects.create(name="Dehydration", slug="dehydration")
+    RiskFactor.objects.create(name="Poor footwear", slug="poor-footwear")
+    rows = changelist_rows(editor_client, "/admin/conditions/riskfactor/?q=dehyd")
+    assert rows == [dehydration]
+    SearchMiss.record("tennis elbow")
+    SearchMiss.record("golfers elbow")
+    rows = changelist_rows(editor_client, "/admin/conditions/searchmiss/?q=tennis")
+    assert [miss.query for miss in rows] == ["tennis elbow"]
