@@ -155,6 +155,8 @@ def test_the_dashboard_takes_the_same_queries_however_much_data(week, follow_up)
 
 @pytest.fixture
 def at_noon_wednesday(monkeypatch):
+    # The admin index view reads timezone.now() and takes no `now`; the dashboard's functions
+    # are given `now=` in the tests above.
     monkeypatch.setattr(timezone, "now", lambda: NOW)
 
 

@@ -26,7 +26,12 @@ DAY = timedelta(hours=24)
 
 @pytest.fixture
 def clock(monkeypatch):
-    """A settable clock for timezone.now(), so auto_now timestamps follow the story's time."""
+    """A settable clock for timezone.now(), so auto_now timestamps follow the story's time.
+
+    Only for what takes no `now`: the send_reminders and send_queued_email commands, and the
+    appointment's auto_now `updated_at` that decides whether a moved one is reminded again.
+    send_due_reminders and the services are given `now=` directly.
+    """
     current = [NOW]
     monkeypatch.setattr(timezone, "now", lambda: current[0])
     return current
