@@ -300,3 +300,27 @@ def test_a_patient_may_move_exactly_at_the_cut_off_and_not_a_second_later(alex, 
         notify=False,
     )
     assert moved.starts_at == ten + timedelta(days=1)
+
+
+# --- the slot grid ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ten_past(follow_up):
+    # Hours that start off the quarter hour: the grid is the block's, not the clock's.
+    return make_therapist(
+        "Ten Past", services_offered=[follow_up], hours=[(time(9, 10), time(12, 10))]
+    )
+
+
+def test_after_the_notice_slots_stay_on_the_working_blocks_grid(ten_past, follow_up):
+    now = local(2027, 1, 4, 8, 50).astimezone(UTC)  # notice ends 10:50
+    assert monday_starts(ten_past, follow_up, now=now)[:2] == ["10:55", "11:10"]
+
+
+def test_after_busy_time_slots_stay_on_the_working_blocks_grid(ten_past, follow_up):
+    TimeOff.objects.create(
+        therapist=ten_past, starts_at=local(2027, 1, 4, 9, 30), ends_at=local(2027, 1, 4, 10)
+    )
+    times = monday_starts(ten_past, follow_up)
+    assert times[:3] == ["10:10", "10:25", "10:40"]
