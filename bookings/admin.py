@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from bookings import clock, services
+from bookings import services
 from bookings.forms import check_in_range
 from bookings.models import (
     Appointment,
@@ -28,6 +28,7 @@ from bookings.models import (
     WorkingHours,
 )
 from bookings.notifications import outbox
+from clinic import clock
 from conditions.admin import DateDrillDownInRange
 
 

@@ -4,7 +4,7 @@ therapist and the no-show rate of the last 30 days.
 Plain functions of `now` (injectable for tests), a fixed number of queries whatever the data:
 one for today's list, four for utilisation, one for the no-show rate. Days and weeks are the
 clinic's (Monday to Sunday on its wall clock); working hours become instants through
-`availability.wall_clock_to_utc`, so a week with a clock change has the hours it really has.
+`clinic.clock.wall_clock_to_utc`, so a week with a clock change has the hours it really has.
 """
 
 from __future__ import annotations
@@ -12,13 +12,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from bookings.availability import clinic_zone, local_today, wall_clock_to_utc
 from bookings.models import Appointment, OutgoingEmail, Therapist, TimeOff, WorkingHours
+from clinic.clock import (
+    clinic_zone,
+    day_bounds,
+    local_today,
+    merge_intervals,
+    wall_clock_to_utc,
+    week_start,
+)
 
 NO_SHOW_WINDOW = timedelta(days=30)
 
@@ -75,17 +82,9 @@ class NoShowRate:
         return None if self.rate is None else round(self.rate * 100)
 
 
-def day_bounds(day: date) -> Interval:
-    """Midnight to midnight on the clinic's clock (23 or 25 hours on the days the clocks change)."""
-    zone = clinic_zone()
-    return wall_clock_to_utc(day, time(0), zone=zone), wall_clock_to_utc(
-        day + timedelta(days=1), time(0), zone=zone
-    )
-
-
 def week_of(day: date) -> tuple[date, date]:
     """The Monday and the Sunday of `day`'s week."""
-    monday = day - timedelta(days=day.weekday())
+    monday = week_start(day)
     return monday, monday + timedelta(days=6)
 
 
@@ -125,7 +124,7 @@ def week_utilisation(*, now: datetime | None = None) -> list[Utilisation]:
     days = [monday + timedelta(days=offset) for offset in range(7)]
     result = []
     for therapist in therapists:
-        working = _merge(
+        working = merge_intervals(
             (
                 wall_clock_to_utc(day, block.start_time, zone=zone),
                 wall_clock_to_utc(day, block.end_time, zone=zone, latest=True),
@@ -134,7 +133,7 @@ def week_utilisation(*, now: datetime | None = None) -> list[Utilisation]:
             for block in blocks[therapist.pk]
             if block.weekday == day.weekday()
         )
-        open_time = _total(_subtract(working, _merge(time_off[therapist.pk])))
+        open_time = _total(_subtract(working, merge_intervals(time_off[therapist.pk])))
         result.append(
             Utilisation(therapist=therapist, booked=booked[therapist.pk], working=open_time)
         )
@@ -170,18 +169,6 @@ def front_desk_dashboard(*, now: datetime | None = None) -> dict:
         "no_shows": no_show_rate(now=now),
         "no_show_window_days": NO_SHOW_WINDOW.days,
     }
-
-
-def _merge(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval]:

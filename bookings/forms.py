@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Service, Therapist
-from conditions.dates import MAX_YEAR, MIN_YEAR, in_range
+from clinic.dates import MAX_YEAR, MIN_YEAR, in_range
 from conditions.models import Condition
 
 START_FORMAT = "%Y%m%dT%H%MZ"  # a slot's start in UTC, e.g. 20270314T1600Z
@@ -40,7 +40,7 @@ class BookingChoiceForm(forms.Form):
     """What the patient has chosen so far, read from the query string (or the confirm form).
 
     Every field is optional: the flow's step is the first one missing. An invalid value (an
-    unknown slug, a non-numeric id, a malformed date, a date outside conditions.dates' years)
+    unknown slug, a non-numeric id, a malformed date, a date outside clinic.dates' years)
     is an error shown on the page and is treated as not chosen.
     """
 
@@ -367,7 +367,7 @@ class TimeOffForm(forms.Form):
             self.fields["therapist"].widget = forms.HiddenInput()
 
     def clean(self):
-        from bookings.availability import clinic_zone, wall_clock_to_utc
+        from clinic.clock import clinic_zone, wall_clock_to_utc
 
         cleaned = super().clean()
         zone = clinic_zone()

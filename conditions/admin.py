@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from conditions.dates import year_in_range
+from clinic.dates import year_in_range
 from conditions.forms import ConditionForm
 from conditions.models import (
     SECTIONS,

@@ -7,16 +7,15 @@ callers use is importable from here (`from bookings.availability import free_slo
 from bookings.availability.slots import (
     FreeSlots,
     Slot,
-    clinic_zone,
-    clinic_zone_name,
     distinct_starts,
     free_slots,
-    local_today,
     nearest_free_slots,
     slot_is_free,
     slots_by_day,
-    wall_clock_to_utc,
 )
+
+# The clinic's clock lives in clinic/clock.py; these names are also read from here.
+from clinic.clock import clinic_zone, clinic_zone_name, local_today, wall_clock_to_utc
 
 __all__ = [
     "FreeSlots",

@@ -19,14 +19,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
 from bookings.availability import busy as busy_sources
 from bookings.availability.busy import Interval, epoch
 from bookings.models import Appointment, BookingRules, Service, Therapist
+from clinic.clock import (
+    clinic_zone,
+    day_bounds,
+    local_today,
+    merge_intervals,
+    wall_clock_to_utc,
+)
 
 
 class Slot(NamedTuple):
@@ -85,50 +90,6 @@ class FreeSlots(Sequence):
         return f"<FreeSlots: {len(self)}>"
 
 
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.CLINIC_TIME_ZONE)
-
-
-def local_today(*, now: datetime | None = None) -> date:
-    now = now or timezone.now()
-    return now.astimezone(clinic_zone()).date()
-
-
-def wall_clock_to_utc(day: date, wall: time, *, zone: ZoneInfo, latest: bool = False) -> datetime:
-    """The instant the clinic's clocks first read `wall` on `day` (the last such, if `latest`).
-
-    DST pitfalls, both handled here rather than by trusting datetime.combine:
-    - Spring forward (America/Los_Angeles 2027-03-14, 02:00 -> 03:00): 02:30 never happens.
-      zoneinfo still converts it (with the pre-change offset, giving 03:30 PDT); instead we take the
-      instant the clocks jump over it, 03:00 PDT, so a block "02:30-05:00" starts at 03:00.
-    - Fall back (2027-11-07, 02:00 -> 01:00): 01:30 happens twice (PDT, then PST). `fold=0` is the
-      first, `fold=1` the second; a block starts at the first and ends at the last, so the repeated
-      hour is worked (and offered) once per real hour, never lost.
-    """
-    naive = datetime.combine(day, wall)
-    first = naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
-    second = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    if first == second:
-        return first
-    if first.astimezone(zone).replace(tzinfo=None) == naive:
-        # Ambiguous (fall back): both instants exist; fold=0 is the earlier one.
-        return max(first, second) if latest else min(first, second)
-    # Non-existent (spring forward): find the transition, which lies between the two readings.
-    instant = min(first, second)
-    while instant.astimezone(zone).replace(tzinfo=None) < naive:
-        instant += timedelta(minutes=1)
-    return instant
-
-
-def _day_bounds_utc(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    # Midnight to midnight by the wall clock: 23 h on spring-forward day, 25 h on fall-back day.
-    # Never `start + timedelta(days=1)` on an aware datetime: that would keep the old offset.
-    return (
-        wall_clock_to_utc(day, time(0), zone=zone),
-        wall_clock_to_utc(day + timedelta(days=1), time(0), zone=zone),
-    )
-
-
 def free_slots(
     *,
     service: Service,
@@ -155,8 +116,7 @@ def free_slots(
     if therapist is not None and (not therapist.active):
         return []
 
-    range_start, _ = _day_bounds_utc(start, zone)
-    _, range_end = _day_bounds_utc(end, zone)
+    range_start, range_end = day_bounds(start, end)
 
     if enforce_booking_window:
         earliest = now + rules.minimum_notice
@@ -209,7 +169,7 @@ def free_slots(
     count = len(therapist_ids)
     found: list[int] = []
     for rank, therapist_id in enumerate(therapist_ids):
-        intervals = _merge(busy.get(therapist_id, ()))
+        intervals = merge_intervals(busy.get(therapist_id, ()))
         busy_starts = [interval[0] for interval in intervals]
         weekly = hours_by_therapist.get(therapist_id)
         if not weekly:
@@ -234,16 +194,6 @@ def free_slots(
             day += timedelta(days=1)
     found.sort()
     return FreeSlots(found, therapist_ids, timedelta(seconds=duration))
-
-
-def _merge(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for begin, finish in sorted(intervals):
-        if merged and begin <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], finish)
-        else:
-            merged.append([begin, finish])
-    return [(begin, finish) for begin, finish in merged]
 
 
 def _add_block_slots(
@@ -350,20 +300,3 @@ def nearest_free_slots(
     )
     closest = sorted(slots, key=lambda slot: abs((slot.starts_at - around).total_seconds()))
     return sorted(closest[:count])
-
-
-_ZONE_NAMES = {
-    "America/Los_Angeles": "Pacific time",
-    "America/Denver": "Mountain time",
-    "America/Phoenix": "Mountain time",
-    "America/Chicago": "Central time",
-    "America/New_York": "Eastern time",
-    "Europe/Paris": "Paris time",
-    "Europe/London": "UK time",
-}
-
-
-def clinic_zone_name() -> str:
-    """How the clinic's zone is named on pages and in emails, e.g. "Pacific time"."""
-    key = settings.CLINIC_TIME_ZONE
-    return _ZONE_NAMES.get(key, key.rsplit("/", 1)[-1].replace("_", " ") + " time")

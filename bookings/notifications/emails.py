@@ -18,9 +18,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.availability import clinic_zone
 from bookings.models import Appointment, OutgoingEmail
 from bookings.notifications import calendars, outbox
+from clinic.clock import clinic_zone
 from conditions.models import ClinicProfile
 
 logger = logging.getLogger("bookings.emails")  # named as before the move to notifications/

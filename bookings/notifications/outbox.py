@@ -37,9 +37,9 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.clock import describe_moment
 from bookings.models import AppointmentEvent, OutgoingEmail
 from bookings.notifications import calendars
+from clinic.clock import describe_moment
 
 logger = logging.getLogger("bookings.outbox")  # named as before the move to notifications/
 

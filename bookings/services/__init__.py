@@ -27,7 +27,6 @@ so the caller's transaction stays usable.
 """
 
 from bookings import availability
-from bookings.clock import describe_moment
 from bookings.services.attendance import (
     mark_attendance,
     may_mark_attendance,
@@ -51,6 +50,7 @@ from bookings.services.changes import (
 from bookings.services.common import MESSAGES, refusal, refuse
 from bookings.services.therapists import regenerate_calendar_token
 from bookings.services.time_off import block_time_off, remove_time_off
+from clinic.clock import describe_moment
 
 __all__ = [
     "ATTEMPT_NOTICE_INTERVAL",

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import availability
-from bookings.clock import describe_moment
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -19,6 +17,7 @@ from bookings.services.common import (
     _record,
     refuse,
 )
+from clinic.clock import describe_moment, local_today
 
 if TYPE_CHECKING:
     from bookings.services.common import Actor
@@ -29,7 +28,7 @@ def may_mark_attendance(appointment: Appointment, *, now: datetime | None = None
     now = now or timezone.now()
     return appointment.status == Appointment.Status.BOOKED and (
         appointment.starts_at <= now
-        or availability.local_today(now=appointment.starts_at) <= availability.local_today(now=now)
+        or local_today(now=appointment.starts_at) <= local_today(now=now)
     )
 
 
@@ -51,9 +50,7 @@ def mark_attendance(
     appointment = _lock(appointment)
     if appointment.status == Appointment.Status.CANCELLED:
         refuse("attendance_of_cancelled")
-    if not allow_before_the_day and availability.local_today(
-        now=appointment.starts_at
-    ) > availability.local_today(now=now):
+    if not allow_before_the_day and local_today(now=appointment.starts_at) > local_today(now=now):
         refuse("not_yet")
     status = Appointment.Status.ATTENDED if attended else Appointment.Status.NO_SHOW
     if appointment.status == status:
@@ -74,7 +71,7 @@ def may_undo_attendance(appointment: Appointment, *, now: datetime | None = None
     if appointment.status not in (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW):
         return False
     marked_at = _attendance_marked_at(appointment)
-    return availability.local_today(now=marked_at) == availability.local_today(now=now)
+    return local_today(now=marked_at) == local_today(now=now)
 
 
 def _attendance_marked_at(appointment: Appointment) -> datetime:

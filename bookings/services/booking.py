@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings import availability
-from bookings.clock import describe_moment
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -32,6 +31,7 @@ from bookings.services.common import (
     refusal,
     refuse,
 )
+from clinic.clock import describe_moment
 from conditions.models import Condition
 
 if TYPE_CHECKING:

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.clock import describe_moment
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -27,6 +26,7 @@ from bookings.services.common import (
     logger,
     refuse,
 )
+from clinic.clock import describe_moment
 from conditions.models import Condition
 
 if TYPE_CHECKING:

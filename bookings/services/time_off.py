@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.clock import describe_moment
 from bookings.models import (
     Appointment,
     Therapist,
@@ -19,6 +18,7 @@ from bookings.services.common import (
     logger,
     refuse,
 )
+from clinic.clock import describe_moment
 
 if TYPE_CHECKING:
     from bookings.services.common import Actor

@@ -1,4 +1,4 @@
-"""Times on the clinic's clock, for templates: the labels of bookings/clock.py.
+"""Times on the clinic's clock, for templates: the labels of clinic/clock.py.
 
     {{ moment|clinic_time }}                      10:00 AM      / 1:00 AM PST
     {{ moment|clinic_time_zoned }}                10:00 AM Pacific time / 1:00 AM PST (Pacific time)
@@ -11,8 +11,8 @@ the clocks go back would read the same); `|date` stays right for the day's date.
 
 from django import template
 
-from bookings import clock
-from bookings.availability import clinic_zone_name
+from clinic import clock
+from clinic.clock import clinic_zone_name
 
 register = template.Library()
 

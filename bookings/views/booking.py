@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bookings import availability, clock, services
-from bookings.availability import Slot, clinic_zone, clinic_zone_name, local_today
+from bookings import availability, services
+from bookings.availability import Slot
 from bookings.forms import (
     ANY_THERAPIST,
     BookingChoiceForm,
@@ -34,6 +34,8 @@ from bookings.forms import (
     sign_review,
 )
 from bookings.models import Appointment, BookingRules, Service, Therapist
+from clinic import clock
+from clinic.clock import clinic_zone, clinic_zone_name, local_today, week_start
 from clinic.ratelimit import rate_limit
 
 SESSION_DETAILS = "bookings_details"
@@ -102,10 +104,6 @@ def _therapist_for(choices: dict) -> Therapist | None:
     return therapist if isinstance(therapist, Therapist) else None
 
 
-def _week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def _long_label(slot: Slot) -> str:
     local = slot.local_start()
     return f"{local:%A} {local.day} {local:%B}, {clock.time_label(slot.starts_at)}"
@@ -149,8 +147,8 @@ def _week_context(
             ignore_appointment=ignore_appointment,
         )
         first = upcoming[0].local_start().date() if upcoming else today
-        week = _week_start(first)
-    week = _week_start(min(max(week, today), last_day))
+        week = week_start(first)
+    week = week_start(min(max(week, today), last_day))
     week_end = week + timedelta(days=6)
     slots = availability.free_slots(
         service=service,
@@ -258,7 +256,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 now=now,
                 rules=rules,
                 url_for_week=lambda week: _url("book", choices, week=week, day=None),
-                url_for_day=lambda day: _url("book", choices, week=_week_start(day), day=day),
+                url_for_day=lambda day: _url("book", choices, week=week_start(day), day=day),
             )
         )
         return render(request, "bookings/book_day.html", context)
@@ -271,7 +269,7 @@ def book(request: HttpRequest) -> HttpResponse:
     context["groups"] = _times_for_day(
         slots, day, lambda slot: _url("details", choices, start=slot.starts_at)
     )
-    context["back_url"] = _url("book", choices, week=_week_start(day), day=None)
+    context["back_url"] = _url("book", choices, week=week_start(day), day=None)
     return render(request, "bookings/book_time.html", context)
 
 

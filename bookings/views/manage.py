@@ -17,7 +17,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bookings import availability, services
-from bookings.availability import clinic_zone, clinic_zone_name
 from bookings.forms import BookingChoiceForm, format_start
 from bookings.models import Appointment, BookingRules
 from bookings.views.booking import (
@@ -25,9 +24,9 @@ from bookings.views.booking import (
     _query,
     _times_for_day,
     _week_context,
-    _week_start,
     private_page,
 )
+from clinic.clock import clinic_zone, clinic_zone_name, week_start
 from clinic.ratelimit import rate_limit
 
 MOVE_PATIENT_REFUSED_MESSAGE = _(
@@ -189,5 +188,5 @@ def _reschedule_page(request, context, appointment, choices, base, now, rules, s
             day,
             lambda slot: base + _query({}, start=slot.starts_at),
         )
-        context["back_url"] = base + _query({}, week=_week_start(day))
+        context["back_url"] = base + _query({}, week=week_start(day))
     return render(request, "bookings/manage_reschedule.html", context, status=status)

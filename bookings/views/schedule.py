@@ -11,7 +11,7 @@ Each page makes a fixed number of queries, whatever the number of appointments s
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -26,8 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from bookings import clock, services
-from bookings.availability import clinic_zone, clinic_zone_name, local_today, wall_clock_to_utc
+from bookings import services
 from bookings.forms import AttendanceForm, ScheduleQueryForm, TimeOffForm
 from bookings.models import Appointment, Therapist, TimeOff, WorkingHours
 from bookings.permissions import (
@@ -37,6 +36,8 @@ from bookings.permissions import (
     get_therapist_for_user,
     get_time_off_for_user,
 )
+from clinic import clock
+from clinic.clock import clinic_zone, clinic_zone_name, local_today
 
 
 def staff_page(view):
@@ -51,21 +52,7 @@ def staff_page(view):
     return never_cache(login_required(wrapper))
 
 
-# --- time on the clinic's clock -----------------------------------------------------------------
-
-
-def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    # Midnight to midnight on the clinic's wall clock: 23 or 25 hours on the days clocks change.
-    return (
-        wall_clock_to_utc(first, time(0), zone=clinic_zone()),
-        wall_clock_to_utc(last + timedelta(days=1), time(0), zone=clinic_zone()),
-    )
-
-
-def _moment_label(moment: datetime) -> str:
-    """ "Tue 5 Jan, 9:00 AM": a time off's start or end, as the schedule writes times."""
-    local = moment.astimezone(clinic_zone())
-    return f"{local:%a} {local.day} {local:%b}, {clock.time_label(moment)}"
+# --- dates as the schedule writes them --------------------------------------------------------
 
 
 def _long_date(day: date) -> str:
@@ -74,10 +61,6 @@ def _long_date(day: date) -> str:
 
 def _short_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B}"
-
-
-def _week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 # --- what a page shows --------------------------------------------------------------------------
@@ -102,7 +85,7 @@ def _entries(
     now: datetime,
 ) -> dict[tuple[int, date], list[dict]]:
     """Appointments and time off per (therapist, day), in time order. Four queries in all."""
-    range_start, range_end = _day_bounds(first, last)
+    range_start, range_end = clock.day_bounds(first, last)
     ids = [therapist.pk for therapist in therapists]
     appointments = (
         Appointment.objects.filter(
@@ -134,7 +117,7 @@ def _entries(
         day = max(block.starts_at.astimezone(zone).date(), first)
         end_day = min((block.ends_at - timedelta(microseconds=1)).astimezone(zone).date(), last)
         while day <= end_day:
-            day_start, day_end = _day_bounds(day, day)
+            day_start, day_end = clock.day_bounds(day, day)
             shown_start, shown_end = max(block.starts_at, day_start), min(block.ends_at, day_end)
             whole_day = shown_start == day_start and shown_end == day_end
             found[(block.therapist_id, day)].append(
@@ -227,7 +210,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
         return redirect("schedule:clinic")
     therapist = get_therapist_for_user(access, request.GET.get("therapist"))
     if view == "week":
-        first = _week_start(day)
+        first = clock.week_start(day)
         days = [first + timedelta(days=offset) for offset in range(7)]
     else:
         days = [day]
@@ -456,7 +439,8 @@ def time_off(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     f"Time off blocked for {chosen.display_name}: "
-                    f"{_moment_label(block.starts_at)} to {_moment_label(block.ends_at)}. "
+                    f"{clock.moment_label(block.starts_at)} to "
+                    f"{clock.moment_label(block.ends_at)}. "
                     "Those times can no longer be booked.",
                 )
                 return redirect(
@@ -468,7 +452,7 @@ def time_off(request: HttpRequest) -> HttpResponse:
     upcoming = [
         {
             "time_off": block,
-            "label": f"{_moment_label(block.starts_at)} – {_moment_label(block.ends_at)}",
+            "label": f"{clock.moment_label(block.starts_at)} – {clock.moment_label(block.ends_at)}",
         }
         for block in TimeOff.objects.filter(therapist=therapist, ends_at__gt=now)
         .select_related("created_by")
@@ -506,7 +490,7 @@ def remove_time_off(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Time off removed: {_moment_label(block.starts_at)} to "
-            f"{_moment_label(block.ends_at)} can be booked again.",
+            f"Time off removed: {clock.moment_label(block.starts_at)} to "
+            f"{clock.moment_label(block.ends_at)} can be booked again.",
         )
     return _back(request, fallback)

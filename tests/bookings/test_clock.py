@@ -9,7 +9,7 @@ from datetime import UTC, timedelta
 import pytest
 from django.template import Context, Template
 
-from bookings import clock
+from clinic import clock
 from tests.bookings.conftest import local
 
 pytestmark = pytest.mark.django_db
