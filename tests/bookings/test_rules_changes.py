@@ -272,3 +272,45 @@ def test_booking_the_second_one_oclock_books_it_in_pst_and_says_so(
     first = book(night, follow_up, FIRST_ONE, now=AUTUMN, email="first@example.com")
     assert first.starts_at == FIRST_ONE
     assert second.starts_at - first.starts_at == timedelta(hours=1)
+
+
+# --- telling an email's owner of an attempt on their time ---------------------------------------
+
+
+def test_the_owner_is_told_again_only_once_the_hour_has_passed(alex, sam, follow_up):
+    from django.utils import timezone
+
+    held = book(alex, follow_up, TEN)
+
+    def attempt():
+        code = code_of(book, therapist=sam, service=follow_up, starts_at=TEN)
+        assert code == "patient_busy"
+        return list(OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.ATTEMPT))
+
+    (first,) = attempt()
+    assert first.appointment == held
+    # tell_owner_of_attempt reads timezone.now() (no `now`): age the first notice instead.
+    OutgoingEmail.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - timedelta(minutes=59)
+    )
+    assert len(attempt()) == 1
+    OutgoingEmail.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - timedelta(minutes=61)
+    )
+    assert len(attempt()) == 2
+
+
+def test_a_patient_moving_onto_their_other_appointment_is_told_about_that_one(alex, sam, follow_up):
+    other = book(alex, follow_up, TEN + timedelta(minutes=30))
+    moving = book(sam, follow_up, TEN)
+    code = code_of(
+        services.reschedule_appointment,
+        appointment=moving,
+        starts_at=TEN + timedelta(minutes=15),
+        now=NOW,
+    )
+    assert code == "patient_busy"
+    (notice,) = OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.ATTEMPT)
+    assert notice.appointment == other
+    moving.refresh_from_db()
+    assert moving.starts_at == TEN
