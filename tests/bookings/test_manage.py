@@ -58,13 +58,18 @@ def test_the_page_shows_the_appointment_and_is_never_cached_or_referred(client, 
     ["nope", secrets.token_urlsafe(32), "a" * 43, "x" * 300, "..%2F..%2Fadmin"],
 )
 def test_a_wrong_token_is_a_plain_404(client, appointment, token):
-    assert client.get(f"/appointments/{token}/").status_code == 404
+    assert "Alex Rivera" in client.get(url(appointment)).content.decode()  # the right one works
+    response = client.get(f"/appointments/{token}/")
+    assert response.status_code == 404 and "Alex Rivera" not in response.content.decode()
     assert client.post(f"/appointments/{token}/cancel/").status_code == 404
+    appointment.refresh_from_db()
+    assert appointment.status == Appointment.Status.BOOKED
 
 
 def test_a_token_one_character_off_is_a_404(client, appointment):
     token = appointment.manage_token
     wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(f"/appointments/{token}/").status_code == 200
     assert client.get(f"/appointments/{wrong}/").status_code == 404
 
 
