@@ -7,6 +7,7 @@ saved, recompute what depends on it, and be recorded in the appointment's histor
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.db import IntegrityError
 
 from bookings.models import Appointment, AppointmentEvent
 from conditions.models import Condition
@@ -168,3 +169,26 @@ def test_correcting_only_the_service_of_a_past_appointment_is_saved(
     assert appointment.service == massage
     assert appointment.status == Appointment.Status.ATTENDED
     assert appointment.blocked_until == yesterday + timedelta(minutes=60)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=IntegrityError,
+    reason=(
+        "BUG: update_appointment saves a patient change with a plain save(), not "
+        "_save_guarded: the patient-overlap constraint's IntegrityError is a 500 in the admin"
+    ),
+)
+def test_giving_an_appointment_to_a_patient_busy_then_is_a_form_error(
+    staff_client, alex, sam, follow_up, start
+):
+    theirs = make_appointment(therapist=alex, service=follow_up, starts_at=start)
+    mine = make_appointment(
+        therapist=sam, service=follow_up, starts_at=start, email="other@example.com"
+    )
+    response = staff_client.post(change_url(mine), form_data(mine, patient=theirs.patient_id))
+    assert response.status_code == 200
+    assert "The patient already has an appointment at that time." in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.patient.email == "other@example.com"
+    assert actions(mine) == ["booked"]
