@@ -23,7 +23,7 @@ def starts(slots):
     return [slot.starts_at.astimezone(LA).strftime("%H:%M") for slot in slots]
 
 
-def monday_starts(therapist, service, *, now=LONG_BEFORE, day=MONDAY):
+def day_starts(therapist, service, *, now=LONG_BEFORE, day=MONDAY):
     return starts(free_slots(service=service, therapist=therapist, start=day, end=day, now=now))
 
 
@@ -49,7 +49,7 @@ def code_of(callable_, **kwargs):
 
 
 def test_it_offers_a_slot_that_ends_exactly_when_the_working_hours_end(alex, follow_up):
-    times = monday_starts(alex, follow_up)
+    times = day_starts(alex, follow_up)
     assert "11:30" in times and "16:30" in times  # 11:30-12:00 and 16:30-17:00
     assert "11:45" not in times and "16:45" not in times
     assert book(alex, follow_up, local(2027, 1, 4, 16, 30), now=LONG_BEFORE).status == "booked"
@@ -59,7 +59,7 @@ def test_it_offers_a_slot_that_ends_exactly_when_the_working_hours_end(alex, fol
 
 
 def test_it_offers_the_first_slot_exactly_when_the_working_hours_start(alex, follow_up):
-    assert monday_starts(alex, follow_up)[0] == "09:00"
+    assert day_starts(alex, follow_up)[0] == "09:00"
     assert book(alex, follow_up, local(2027, 1, 4, 9), now=LONG_BEFORE).status == "booked"
 
 
@@ -68,7 +68,7 @@ def test_it_offers_the_first_slot_exactly_when_the_working_hours_start(alex, fol
 
 def test_it_offers_and_books_a_slot_exactly_at_the_minimum_notice(alex, follow_up, rules):
     now = local(2027, 1, 4, 8).astimezone(UTC)  # two hours' notice: 10:00 exactly
-    times = monday_starts(alex, follow_up, now=now)
+    times = day_starts(alex, follow_up, now=now)
     assert times[0] == "10:00"
     assert book(alex, follow_up, local(2027, 1, 4, 10), now=now).status == "booked"
     code = code_of(
@@ -84,7 +84,7 @@ def test_it_offers_and_books_a_slot_exactly_at_the_minimum_notice(alex, follow_u
 
 def test_it_counts_half_a_second_inside_the_minimum_notice_as_too_soon(alex, follow_up):
     now = local(2027, 1, 4, 8).astimezone(UTC) + timedelta(microseconds=500_000)
-    assert monday_starts(alex, follow_up, now=now)[0] == "10:15"
+    assert day_starts(alex, follow_up, now=now)[0] == "10:15"
     code = code_of(
         book, therapist=alex, service=follow_up, starts_at=local(2027, 1, 4, 10), now=now
     )
@@ -104,7 +104,7 @@ def test_the_front_desk_cannot_book_the_very_moment_that_is_now(alex, follow_up)
 def test_it_offers_and_books_a_slot_exactly_at_the_horizon(alex, follow_up, rules):
     now = local(2027, 1, 1, 9).astimezone(UTC)  # + 90 days = Thu 1 Apr 10:00 PDT
     day = date(2027, 4, 1)
-    times = monday_starts(alex, follow_up, now=now, day=day)
+    times = day_starts(alex, follow_up, now=now, day=day)
     assert times == ["09:00", "09:15", "09:30", "09:45", "10:00"]
     horizon = local(2027, 4, 1, 10)
     assert book(alex, follow_up, horizon, now=now).starts_at == horizon
@@ -122,7 +122,7 @@ def test_it_offers_and_books_a_slot_exactly_at_the_horizon(alex, follow_up, rule
 def test_a_horizon_ending_at_midnight_still_offers_that_midnight(follow_up):
     night = make_therapist("Night Owl", services_offered=[follow_up], hours=[(time(0), time(3))])
     now = local(2027, 4, 1).astimezone(UTC)  # + 90 days = Wed 30 Jun 00:00 PDT
-    times = monday_starts(night, follow_up, now=now, day=date(2027, 6, 30))
+    times = day_starts(night, follow_up, now=now, day=date(2027, 6, 30))
     assert times == ["00:00"]
 
 
@@ -135,7 +135,7 @@ def test_a_buffer_running_past_midnight_keeps_clear_of_the_next_days_first_appoi
         "Night Owl", services_offered=[late], hours=[(time(0), time(3)), (time(20), time(23, 59))]
     )
     make_appointment(therapist=night, service=late, starts_at=local(2027, 1, 5, 0))
-    times = monday_starts(night, late)
+    times = day_starts(night, late)
     # 23:00-23:30 keeps its buffer until midnight: fine. 23:15's buffer would run to 00:15.
     assert "23:00" in times
     assert "23:15" not in times
@@ -145,7 +145,7 @@ def test_a_slot_ending_when_another_appointment_starts_or_starting_when_its_buff
     alex, follow_up, massage
 ):
     make_appointment(therapist=alex, service=massage, starts_at=local(2027, 1, 4, 10))
-    times = monday_starts(alex, follow_up)
+    times = day_starts(alex, follow_up)
     assert "09:30" in times and "11:00" in times
     assert "09:45" not in times and "10:45" not in times
     assert book(alex, follow_up, local(2027, 1, 4, 11), now=LONG_BEFORE, email="b@example.com")
@@ -194,7 +194,7 @@ def test_time_off_inside_other_time_off_reopens_nothing(alex, follow_up):
     TimeOff.objects.create(
         therapist=alex, starts_at=local(2027, 1, 4, 14), ends_at=local(2027, 1, 4, 15)
     )
-    times = monday_starts(alex, follow_up)
+    times = day_starts(alex, follow_up)
     assert [t for t in times if t >= "12:00"] == ["16:00", "16:15", "16:30"]
     code = code_of(
         book, therapist=alex, service=follow_up, starts_at=local(2027, 1, 4, 15), now=LONG_BEFORE
@@ -211,7 +211,7 @@ def test_an_appointment_inside_time_off_reopens_nothing_after_it(alex, follow_up
     TimeOff.objects.create(
         therapist=alex, starts_at=local(2027, 1, 4, 13), ends_at=local(2027, 1, 4, 16)
     )
-    times = monday_starts(alex, follow_up)
+    times = day_starts(alex, follow_up)
     assert times[0] == "09:30"
     assert [t for t in times if t >= "12:00"] == ["16:00", "16:15", "16:30"]
 
@@ -220,7 +220,7 @@ def test_time_off_begun_before_the_working_day_covers_its_start(alex, follow_up)
     TimeOff.objects.create(
         therapist=alex, starts_at=local(2027, 1, 4, 8), ends_at=local(2027, 1, 4, 10)
     )
-    assert monday_starts(alex, follow_up)[0] == "10:00"
+    assert day_starts(alex, follow_up)[0] == "10:00"
 
 
 def test_time_off_may_start_exactly_when_an_appointment_ends(alex, follow_up):
@@ -315,12 +315,21 @@ def ten_past(follow_up):
 
 def test_after_the_notice_slots_stay_on_the_working_blocks_grid(ten_past, follow_up):
     now = local(2027, 1, 4, 8, 50).astimezone(UTC)  # notice ends 10:50
-    assert monday_starts(ten_past, follow_up, now=now)[:2] == ["10:55", "11:10"]
+    assert day_starts(ten_past, follow_up, now=now)[:2] == ["10:55", "11:10"]
 
 
 def test_after_busy_time_slots_stay_on_the_working_blocks_grid(ten_past, follow_up):
     TimeOff.objects.create(
         therapist=ten_past, starts_at=local(2027, 1, 4, 9, 30), ends_at=local(2027, 1, 4, 10)
     )
-    times = monday_starts(ten_past, follow_up)
+    times = day_starts(ten_past, follow_up)
     assert times[:3] == ["10:10", "10:25", "10:40"]
+
+
+def test_the_last_hour_of_the_25_hour_fall_back_day_is_offered(follow_up):
+    late = make_therapist(
+        "Late Shift", services_offered=[follow_up], hours=[(time(22), time(23, 59))], weekdays=[6]
+    )
+    day = date(2027, 11, 7)  # midnight to midnight is 25 hours: 24 hours end at 23:00 PST
+    times = day_starts(late, follow_up, now=local(2027, 10, 1).astimezone(UTC), day=day)
+    assert times == ["22:00", "22:15", "22:30", "22:45", "23:00", "23:15"]
