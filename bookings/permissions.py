@@ -5,7 +5,8 @@ Roles (the groups are created by migration 0004):
 - the front desk is a member of "Front desk" (or a superuser): every therapist's.
 
 Anything else, and any other therapist's schedule or appointment, is a plain 404 that says
-nothing about what exists.
+nothing about what exists. The schedule and the calendar-feed page use the same helpers: they
+raise, never return None, unless asked to leave the choice of therapist to the front desk.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ FRONT_DESK = "Front desk"
 CONTENT_EDITORS = "Content editors"
 THERAPISTS = "Therapists"
 GROUPS = (THERAPISTS, FRONT_DESK, CONTENT_EDITORS)
+# Ids beyond this are not keys PostgreSQL's bigint can hold: a 404 like any unknown one.
+MAX_ID = 2**63 - 1
 
 
 # What each group may do in the admin. Migration 0004 creates the groups with the same rules;
@@ -69,39 +72,55 @@ def is_front_desk(user) -> bool:
     return user.is_superuser or user.groups.filter(name=FRONT_DESK).exists()
 
 
-def get_staff_access(request: HttpRequest) -> StaffAccess:
-    """The schedule access of the logged-in user; Http404 for anyone without any."""
+def get_staff_access(request: HttpRequest, *, inactive_therapist: bool = False) -> StaffAccess:
+    """The schedule access of the logged-in user; Http404 for anyone without any.
+
+    A therapist switched off (`active=False`) has no schedule; `inactive_therapist=True` still
+    counts them as themselves, for the calendar page that tells them their feed is off.
+    """
     user = request.user
     if not user.is_authenticated or not user.is_active:
         raise Http404
-    therapist = Therapist.objects.active().filter(user=user).first()
+    therapists = Therapist.objects.all() if inactive_therapist else Therapist.objects.active()
+    therapist = therapists.filter(user=user).first()
     front_desk = is_front_desk(user)
     if therapist is None and not front_desk:
         raise Http404
     return StaffAccess(therapist=therapist, front_desk=front_desk)
 
 
-def get_therapist_for_user(access: StaffAccess, therapist_id: str | int | None) -> Therapist:
-    """The therapist whose schedule to show: the asked-for one if the user may see it.
+def parse_therapist_id(value: str | int | None) -> int | None:
+    """A therapist id from a query or form: None when absent, Http404 when it cannot be one."""
+    if value is None or value == "":
+        return None
+    value = str(value)
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        raise Http404
+    return int(value)
 
-    No id: the user's own schedule, or for the front desk the first active therapist.
+
+def get_therapist_for_user(
+    access: StaffAccess, therapist_id: str | int | None, *, first_if_none: bool = True
+) -> Therapist | None:
+    """The therapist whose schedule or feed to show: the asked-for one if the user may see it.
+
+    No id: the user's own; for the front desk who is not a therapist, the first active therapist
+    (`first_if_none`), or None to let them choose. Anything they may not see is Http404.
     """
-    if therapist_id in (None, ""):
-        if access.therapist is not None:
+    requested = parse_therapist_id(therapist_id)
+    if requested is None:
+        if access.therapist is not None or not first_if_none:
             return access.therapist
         first = Therapist.objects.active().order_by("display_name", "pk").first()
         if first is None:
             raise Http404
         return first
-    if not str(therapist_id).isdigit() or len(str(therapist_id)) > 18:
+    if not access.can_see(requested):
         raise Http404
-    therapist_id = int(therapist_id)
-    if not access.can_see(therapist_id):
-        raise Http404
-    if access.therapist is not None and access.therapist.pk == therapist_id:
+    if access.therapist is not None and access.therapist.pk == requested:
         return access.therapist
     try:
-        return Therapist.objects.get(pk=therapist_id)
+        return Therapist.objects.get(pk=requested)
     except Therapist.DoesNotExist:
         raise Http404 from None
 

@@ -26,45 +26,19 @@ from django.views.decorators.http import require_http_methods, require_safe
 from bookings import services
 from bookings.models import Appointment, Therapist
 from bookings.notifications import calendars
-from bookings.permissions import is_front_desk
+from bookings.permissions import get_staff_access, get_therapist_for_user
 from conditions.models import ClinicProfile
 
 # The feed keeps a month of history, so a therapist's calendar still shows last week's sessions.
 FEED_HISTORY = timedelta(days=30)
 FEED_HORIZON = timedelta(days=366)
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-MAX_ID = 2**63 - 1
 
 
 def _get_therapist_by_token(token: str) -> Therapist:
     if not TOKEN_PATTERN.fullmatch(token):
         raise Http404
     return get_object_or_404(Therapist.objects.active(), calendar_token=token)
-
-
-def _parse_id(value: str | None) -> int | None:
-    """A therapist id from the query or form; None when absent, 404 when it cannot be one."""
-    if value is None or value == "":
-        return None
-    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
-        raise Http404
-    return int(value)
-
-
-def _get_therapist_for_user(user, therapist_id: str | None) -> Therapist | None:
-    """The therapist whose feed `user` may see: their own, or for the front desk any one.
-
-    None only for a front-desk user who has not chosen a therapist yet (and is not one).
-    """
-    requested = _parse_id(therapist_id)
-    if is_front_desk(user):
-        if requested is not None:
-            return get_object_or_404(Therapist, pk=requested)
-        return Therapist.objects.filter(user=user).first()
-    own = Therapist.objects.filter(user=user).first()
-    if own is None or (requested is not None and requested != own.pk):
-        raise Http404
-    return own
 
 
 @require_safe
@@ -110,8 +84,11 @@ def _page_url(therapist: Therapist, *, user) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar_page(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
-    therapist = _get_therapist_for_user(request.user, data.get("therapist"))
-    front_desk = is_front_desk(request.user)
+    # A therapist switched off still sees their page, which says their feed is off.
+    access = get_staff_access(request, inactive_therapist=True)
+    # The front desk who is not a therapist chooses one on the page.
+    therapist = get_therapist_for_user(access, data.get("therapist"), first_if_none=False)
+    front_desk = access.front_desk
     if request.method == "POST":
         if therapist is None:
             raise Http404
