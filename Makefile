@@ -47,9 +47,11 @@ nginx:
 test: setup
 	$(BIN)/python -m pytest
 
+# ruff, then the import contracts DESIGN.md sets (pyproject.toml, [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # The resilience scripts drive the `make prod` stack (hence nginx) and a throwaway redis-server.
 bench: setup nginx
