@@ -44,8 +44,9 @@ nginx:
 	    echo "nginx is needed for make prod: sudo apt-get install nginx-light"; exit 1; \
 	  fi; }
 
+# PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS='-m "not browser"' or PYTEST_ARGS=tests/bookings.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff, then the import contracts DESIGN.md sets (pyproject.toml, [tool.importlinter]).
 lint: install
