@@ -3,13 +3,13 @@ and their appointment's pages), `schedule` and `feeds` (staff pages under /sched
 
 from django.urls import include, path
 
-from bookings.views import booking, feeds, manage, schedule
+from bookings.views import booking, confirm, feeds, manage, schedule, time_off
 
 booking_patterns = [
     path("book/", booking.book, name="book"),
     path("book/details/", booking.details, name="details"),
     path("book/review/", booking.review, name="review"),
-    path("book/confirmed/", booking.confirmed, name="confirmed"),
+    path("book/confirmed/", confirm.confirmed, name="confirmed"),
     path("appointments/<str:token>/", manage.manage, name="manage"),
     path("appointments/<str:token>/cancel/", manage.manage_cancel, name="manage_cancel"),
     path(
@@ -32,8 +32,8 @@ schedule_patterns = [
     path("appointments/<int:pk>/", schedule.appointment, name="appointment"),
     path("appointments/<int:pk>/attendance/", schedule.attendance, name="attendance"),
     path("appointments/<int:pk>/undo/", schedule.undo_attendance, name="undo_attendance"),
-    path("time-off/", schedule.time_off, name="time_off"),
-    path("time-off/<int:pk>/remove/", schedule.remove_time_off, name="remove_time_off"),
+    path("time-off/", time_off.time_off, name="time_off"),
+    path("time-off/<int:pk>/remove/", time_off.remove_time_off, name="remove_time_off"),
 ]
 
 urlpatterns = [

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from bookings import availability, services
 from bookings.forms import BookingChoiceForm, format_start
 from bookings.models import Appointment, BookingRules
-from bookings.views.booking import (
+from bookings.views.flow import (
     PATIENT_REFUSALS,
     _query,
     _times_for_day,
