@@ -28,6 +28,7 @@ so the caller's transaction stays usable.
 
 from bookings import availability
 from bookings.services.attendance import (
+    correct_attendance,
     mark_attendance,
     may_mark_attendance,
     may_undo_attendance,
@@ -62,6 +63,7 @@ __all__ = [
     "book_first_free",
     "can_change_online",
     "cancel_appointment",
+    "correct_attendance",
     "describe_moment",
     "find_or_create_patient",
     "mark_attendance",

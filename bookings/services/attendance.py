@@ -1,4 +1,5 @@
-"""Attendance: whether the patient came, and undoing it on the same clinic day."""
+"""Attendance: whether the patient came, undoing it on the same clinic day, and the front desk's
+corrections."""
 
 from __future__ import annotations
 
@@ -93,12 +94,41 @@ def undo_attendance(
     if not may_undo_attendance(appointment, now=now):
         refuse("undo_too_late")
     was = appointment.get_status_display()
+    return _back_to_booked(appointment, actor=actor, detail=f"Undid {was.lower()}: back to booked")
+
+
+@transaction.atomic
+def correct_attendance(
+    *, appointment: Appointment, status: str, actor: Actor = None, now: datetime | None = None
+) -> Appointment:
+    """The front desk's edit form sets the status of an active appointment, on any day.
+
+    Attended or no-show goes through `mark_attendance`; back to booked through the same write as
+    `undo_attendance`, without its same-day rule: the admin corrects any appointment.
+    """
+    if status == appointment.status:
+        return appointment
+    if status == Appointment.Status.BOOKED:
+        was = appointment.get_status_display()
+        return _back_to_booked(
+            appointment, actor=actor, detail=f"Changed from {was.lower()} back to booked"
+        )
+    return mark_attendance(
+        appointment=appointment,
+        attended=status == Appointment.Status.ATTENDED,
+        actor=actor,
+        now=now,
+    )
+
+
+def _back_to_booked(appointment: Appointment, *, actor: Actor, detail: str) -> Appointment:
+    """The one write that returns a marked appointment to booked, with its history line."""
     appointment.status = Appointment.Status.BOOKED
     appointment.save(update_fields=["status", "updated_at"])
     _record(
         appointment,
         action=AppointmentEvent.Action.ATTENDANCE_UNDONE,
         actor=actor,
-        detail=f"Undid {was.lower()}: back to booked",
+        detail=detail,
     )
     return appointment

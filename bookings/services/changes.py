@@ -18,6 +18,8 @@ from bookings.models import (
     Therapist,
 )
 from bookings.notifications import emails
+from bookings.services.attendance import correct_attendance
+from bookings.services.booking import _check_slot, tell_owner_of_attempt
 from bookings.services.common import (
     _lock,
     _lock_therapist,
@@ -31,8 +33,6 @@ from conditions.models import Condition
 
 if TYPE_CHECKING:
     from bookings.services.common import Actor
-from bookings.services.attendance import mark_attendance
-from bookings.services.booking import _check_slot, tell_owner_of_attempt
 
 
 def _check_changeable_by_patient(appointment: Appointment, *, now: datetime) -> None:
@@ -247,25 +247,21 @@ def update_appointment(
                 now=now,
                 actor=actor,
             )
-        if status != current.status:
-            if status == Appointment.Status.BOOKED:
-                was = current.get_status_display()
-                current.status = status
-                current.save(update_fields=["status", "updated_at"])
-                _record(
-                    current,
-                    action=AppointmentEvent.Action.ATTENDANCE_UNDONE,
-                    actor=actor,
-                    detail=f"Changed from {was.lower()} back to booked",
-                )
-            else:
-                current = mark_attendance(
-                    appointment=current,
-                    attended=status == Appointment.Status.ATTENDED,
-                    actor=actor,
-                    now=now,
-                )
-    patient = patient or current.patient
+        current = correct_attendance(appointment=current, status=status, actor=actor, now=now)
+    return _edit_details(
+        current, reason=reason, condition=condition, patient=patient or current.patient, actor=actor
+    )
+
+
+def _edit_details(
+    current: Appointment,
+    *,
+    reason: str,
+    condition: Condition | None,
+    patient: Patient,
+    actor: Actor,
+) -> Appointment:
+    """The edit form's reason, condition and patient: one EDITED event naming what changed."""
     changed = [
         label
         for label, differs in (
