@@ -255,6 +255,27 @@ def slot_is_free(
     return any(slot.starts_at == starts_at for slot in slots)
 
 
+def free_therapists_at(
+    *,
+    service: Service,
+    therapist: Therapist | None,
+    starts_at: datetime,
+    now: datetime | None = None,
+    rules: BookingRules | None = None,
+) -> list[Therapist]:
+    """The therapists (`therapist`, or any active one offering `service`) free at `starts_at`,
+    in the order "no preference" tries them."""
+    day = starts_at.astimezone(clinic_zone()).date()
+    slots = free_slots(
+        service=service, therapist=therapist, start=day, end=day, now=now, rules=rules
+    )
+    ids = [slot.therapist_id for slot in slots if slot.starts_at == starts_at]
+    if not ids:
+        return []
+    found = Therapist.objects.in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
 def slots_by_day(slots: Iterable[Slot]) -> dict[date, list[Slot]]:
     """Group slots by their clinic-zone date, each day's slots in order."""
     days: dict[date, list[Slot]] = defaultdict(list)

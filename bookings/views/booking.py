@@ -29,7 +29,6 @@ from bookings.views.flow import (
     SESSION_DETAILS,
     _base_context,
     _complete_choices,
-    _free_therapists_at,
     _redirect_to_missing_step,
     _slot_context,
     _therapist_for,
@@ -109,7 +108,7 @@ def details(request: HttpRequest) -> HttpResponse:
         return _redirect_to_missing_step(request, choices, errors)
     now = timezone.now()
     rules = BookingRules.load()
-    free = _free_therapists_at(
+    free = availability.free_therapists_at(
         service=choices["service"],
         therapist=_therapist_for(choices),
         starts_at=choices["start"],
@@ -165,7 +164,7 @@ def review(request: HttpRequest) -> HttpResponse:
     rules = BookingRules.load()
     service = choices["service"]
     therapist = _therapist_for(choices)
-    free = _free_therapists_at(
+    free = availability.free_therapists_at(
         service=service, therapist=therapist, starts_at=choices["start"], now=now, rules=rules
     )
     if not free:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from bookings import services
+from bookings import availability, services
 from bookings.forms import (
     ConfirmBookingForm,
     PatientDetailsForm,
@@ -24,7 +24,6 @@ from bookings.views.flow import (
     SESSION_CONFIRMED,
     SESSION_DETAILS,
     _complete_choices,
-    _free_therapists_at,
     _redirect_to_missing_step,
     _therapist_for,
     _unavailable,
@@ -78,7 +77,7 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
             appointment = services.book_appointment(therapist=therapist, **booking)
         else:
             # "No preference": whoever is free at that time, in the order the flow showed.
-            free = _free_therapists_at(
+            free = availability.free_therapists_at(
                 service=service, therapist=None, starts_at=choices["start"], now=now, rules=rules
             )
             appointment = services.book_first_free(therapists=free, **booking)

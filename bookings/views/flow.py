@@ -157,26 +157,6 @@ def _week_context(
     }
 
 
-def _free_therapists_at(
-    *,
-    service: Service,
-    therapist: Therapist | None,
-    starts_at: datetime,
-    now: datetime,
-    rules: BookingRules,
-) -> list[Therapist]:
-    """The therapists (the chosen one, or any offering the service) free at `starts_at`."""
-    day = starts_at.astimezone(clinic_zone()).date()
-    slots = availability.free_slots(
-        service=service, therapist=therapist, start=day, end=day, now=now, rules=rules
-    )
-    ids = [slot.therapist_id for slot in slots if slot.starts_at == starts_at]
-    if not ids:
-        return []
-    found = Therapist.objects.in_bulk(ids)
-    return [found[pk] for pk in ids]
-
-
 def _base_context(choices: dict, step: int, errors: list[str]) -> dict:
     return {
         "choices": choices,
