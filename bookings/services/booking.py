@@ -241,9 +241,9 @@ def _book(
 def book_first_free(
     *,
     service: Service,
-    therapists: Sequence[Therapist],
     starts_at: datetime,
     patient: PatientDetails,
+    therapists: Sequence[Therapist] | None = None,
     reason: str = "",
     condition: Condition | None = None,
     now: datetime | None = None,
@@ -251,8 +251,14 @@ def book_first_free(
 ) -> Appointment:
     """ "No preference": book the first of `therapists` still free at `starts_at`.
 
-    Raises the last therapist's error (usually `slot_taken`) when none is.
+    Without `therapists`, the candidates are those availability finds free then, in the order the
+    booking flow showed them. Raises the last therapist's error (usually `slot_taken`) when none
+    is free.
     """
+    if therapists is None:
+        therapists = availability.free_therapists_at(
+            service=service, therapist=None, starts_at=starts_at, now=now
+        )
     if not therapists:
         refuse("slot_taken")
     last_error: ValidationError | None = None

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from bookings import availability, services
+from bookings import services
 from bookings.forms import (
     ConfirmBookingForm,
     PatientDetailsForm,
@@ -77,10 +77,7 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
             appointment = services.book_appointment(therapist=therapist, **booking)
         else:
             # "No preference": whoever is free at that time, in the order the flow showed.
-            free = availability.free_therapists_at(
-                service=service, therapist=None, starts_at=choices["start"], now=now, rules=rules
-            )
-            appointment = services.book_first_free(therapists=free, **booking)
+            appointment = services.book_first_free(**booking)
     except ValidationError as error:
         # A double-click's second request loses to its own first one: show that booking.
         already = _booked_with_key(reviewed.submission)
