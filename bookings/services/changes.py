@@ -193,6 +193,40 @@ def _reschedule(
     return appointment
 
 
+def _correct_started(
+    current: Appointment, *, therapist: Therapist, service: Service, actor: Actor
+) -> Appointment:
+    """Staff correct the therapist or service of an appointment that has already started."""
+    corrected = []
+    if current.therapist_id != therapist.pk:
+        corrected.append(f"therapist {current.therapist.display_name} to {therapist.display_name}")
+    if current.service_id != service.pk:
+        corrected.append(f"service {current.service.name} to {service.name}")
+    current.therapist = therapist
+    current.service = service
+    current.ends_at = current.starts_at + service.duration
+    current.blocked_until = current.ends_at + service.buffer
+    current.sequence += 1
+    _save_guarded(
+        current,
+        update_fields=[
+            "therapist",
+            "service",
+            "ends_at",
+            "blocked_until",
+            "sequence",
+            "updated_at",
+        ],
+    )
+    _record(
+        current,
+        action=AppointmentEvent.Action.EDITED,
+        actor=actor,
+        detail="Corrected " + " and ".join(corrected),
+    )
+    return current
+
+
 def _describe_move(before: tuple, after: tuple) -> str:
     (old_start, old_therapist, old_service), (new_start, new_therapist, new_service) = before, after
     parts = []
@@ -234,6 +268,14 @@ def update_appointment(
         refuse("reopen_cancelled")
     else:
         if (
+            current.starts_at == starts_at
+            and current.starts_at <= now
+            and (current.therapist_id != therapist.pk or current.service_id != service.pk)
+        ):
+            # The record of a visit that has begun: who saw the patient, for what. No booking
+            # rule about new times applies; the exclusion constraints still refuse overlaps.
+            current = _correct_started(current, therapist=therapist, service=service, actor=actor)
+        elif (
             current.starts_at != starts_at
             or current.therapist_id != therapist.pk
             or current.service_id != service.pk
@@ -280,7 +322,9 @@ def _edit_details(
         current.reason = reason
         current.condition = condition
         current.patient = patient
-        current.save(update_fields=fields)
+        # Another patient may already be booked at this time: the patient constraint refuses
+        # that, and the guarded save turns it into the form's patient_busy error, not a 500.
+        _save_guarded(current, update_fields=fields)
         _record(
             current,
             action=AppointmentEvent.Action.EDITED,

@@ -7,7 +7,6 @@ saved, recompute what depends on it, and be recorded in the appointment's histor
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.db import IntegrityError
 
 from bookings.models import Appointment, AppointmentEvent
 from conditions.models import Condition
@@ -145,14 +144,6 @@ def test_marking_attended_in_the_admin_and_back_to_booked_records_each_once(
     assert actions(appointment) == ["booked", "attended", "attendance_undone"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a service-only correction of an appointment that has already started goes "
-        "through reschedule_appointment, whose new-time checks refuse it as 'That time is in "
-        "the past.' although the time did not change"
-    ),
-)
 def test_correcting_only_the_service_of_a_past_appointment_is_saved(
     staff_client, alex, follow_up, massage
 ):
@@ -169,16 +160,28 @@ def test_correcting_only_the_service_of_a_past_appointment_is_saved(
     assert appointment.service == massage
     assert appointment.status == Appointment.Status.ATTENDED
     assert appointment.blocked_until == yesterday + timedelta(minutes=60)
+    edited = appointment.events.get(action=AppointmentEvent.Action.EDITED)
+    assert edited.detail == f"Corrected service {follow_up.name} to {massage.name}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason=(
-        "BUG: update_appointment saves a patient change with a plain save(), not "
-        "_save_guarded: the patient-overlap constraint's IntegrityError is a 500 in the admin"
-    ),
-)
+def test_correcting_a_started_appointment_still_never_double_books_the_therapist(
+    staff_client, alex, sam, follow_up, massage
+):
+    from bookings.availability import local_today
+
+    yesterday = datetime.combine(local_today() - timedelta(days=1), time(10), tzinfo=LA)
+    alexs = make_appointment(therapist=alex, service=follow_up, starts_at=yesterday)
+    sams = make_appointment(
+        therapist=sam, service=follow_up, starts_at=yesterday, email="other@example.com"
+    )
+    response = staff_client.post(change_url(sams), form_data(sams, therapist=alex.pk))
+    assert response.status_code == 200
+    assert "That time has just been booked." in response.content.decode()
+    sams.refresh_from_db()
+    assert sams.therapist == sam
+    assert alexs.therapist == alex
+
+
 def test_giving_an_appointment_to_a_patient_busy_then_is_a_form_error(
     staff_client, alex, sam, follow_up, start
 ):
