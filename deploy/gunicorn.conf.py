@@ -5,10 +5,10 @@ each response whole, so a worker is busy only while Django works, never while a 
 Never put these workers on a public port without nginx in front: four slow clients would hold them.
 
 PostgreSQL connection budget (README, "Running in production"): each worker process holds at most
-one connection per thread plus one for its email thread (bookings/outbox.py), so one host needs
-WEB_CONCURRENCY x (GUNICORN_THREADS + 1) connections: 5 x (1 + 1) = 10 on two cores with the
-defaults. Every host's budget, plus one per cron command running, must stay below the server's
-max_connections (100 by default, 3 of them kept for superusers).
+one connection per thread plus one for its email thread (bookings/notifications/outbox.py), so
+one host needs WEB_CONCURRENCY x (GUNICORN_THREADS + 1) connections: 5 x (1 + 1) = 10 on two
+cores with the defaults. Every host's budget, plus one per cron command running, must stay below
+the server's max_connections (100 by default, 3 of them kept for superusers).
 """
 
 import os

@@ -178,6 +178,6 @@ def test_the_time_of_day_the_clocks_go_back_is_named(alex, follow_up):
 
     assert describe_moment(local(2027, 11, 7, 1, 30)) == "Sun 7 Nov 01:30 PDT"
     assert describe_moment(local(2027, 11, 7, 1, 30, fold=1)) == "Sun 7 Nov 01:30 PST"
-    # Every time of that day says which, as the pages do (bookings/clock.py).
+    # Every time of that day says which, as the pages do (clinic/clock.py).
     assert describe_moment(local(2027, 11, 7, 3, 0)) == "Sun 7 Nov 03:00 PST"
     assert describe_moment(local(2027, 11, 8, 3, 0)) == "Mon 8 Nov 03:00"
