@@ -14,6 +14,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Replace
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -168,7 +169,9 @@ def suggestions_for(query_text: str) -> list[Suggestion]:
     close = difflib.get_close_matches(query_text.lower(), list(names), n=3, cutoff=0.6)
     return [
         Suggestion(
-            name=names[key][0], condition_title=names[key][1], url=f"/conditions/{names[key][2]}/"
+            name=names[key][0],
+            condition_title=names[key][1],
+            url=reverse("conditions:detail", kwargs={"slug": names[key][2]}),
         )
         for key in close
     ]

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from conditions.models import Condition, RiskFactor
 
@@ -27,10 +28,10 @@ class PagesSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return ["/", "/conditions/"]
+        return ["home", "conditions:index"]
 
     def location(self, item):
-        return item
+        return reverse(item)
 
 
 SITEMAPS = {

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from clinic.ratelimit import rate_limit
@@ -156,6 +157,6 @@ def search(request):
 def robots_txt(request):
     body = loader.render_to_string(
         "conditions/robots.txt",
-        {"sitemap_url": request.build_absolute_uri("/sitemap.xml")},
+        {"sitemap_url": request.build_absolute_uri(reverse("conditions:sitemap"))},
     )
     return HttpResponse(body, content_type="text/plain; charset=utf-8")

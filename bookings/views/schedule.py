@@ -192,7 +192,7 @@ def start(request: HttpRequest) -> HttpResponse:
     try:
         access = get_staff_access(request)
     except Http404:
-        return redirect("/admin/" if request.user.is_staff else "/")
+        return redirect("admin:index" if request.user.is_staff else "home")
     return redirect("schedule:clinic" if access.therapist is None else "schedule:schedule")
 
 
@@ -350,7 +350,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     """Where the form came from (a /schedule/ page on this site), else `fallback`."""
     target = request.POST.get("next", "")
     if (
-        target.startswith("/schedule/")
+        target.startswith(reverse("schedule:schedule"))
         and len(target) < 1000
         and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
     ):

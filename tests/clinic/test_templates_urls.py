@@ -1,0 +1,25 @@
+"""A URL is reversed, not typed: no template links to a hand-written site path."""
+
+import re
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+HAND_WRITTEN = re.compile(r"""\b(?:href|action|src)\s*=\s*["']/""")
+
+
+def test_it_finds_no_hand_written_site_paths_in_templates():
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if HAND_WRITTEN.search(line)
+    ]
+    assert not found, "use {% url %} or {% static %}:\n" + "\n".join(found)
+
+
+def test_it_catches_a_typed_path_but_not_a_reversed_one():
+    assert HAND_WRITTEN.search('<a href="/book/">')
+    assert HAND_WRITTEN.search("<form action='/search/'>")
+    assert not HAND_WRITTEN.search("<a href=\"{% url 'bookings:book' %}\">")
+    assert not HAND_WRITTEN.search("<img src=\"{% static 'logo.svg' %}\">")
+    assert not HAND_WRITTEN.search('<a href="#main">')
