@@ -10,6 +10,8 @@ urlpatterns = [
     # Before Django's own: the same page, limited per client and per account.
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Before the admin's own: its index with the front desk's figures.
+    path("admin/", include("bookings.admin_urls")),
     path("admin/", admin.site.urls),
     path("", include("conditions.urls")),
     path("", include("bookings.urls")),
