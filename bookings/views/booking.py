@@ -26,6 +26,8 @@ from bookings.forms import (
 from bookings.models import BookingRules, Service, Therapist
 from bookings.views.confirm import confirm_reviewed
 from bookings.views.flow import (
+    DETAILS_NEEDED_MESSAGE,
+    NO_LONGER_FREE_MESSAGE,
     SESSION_DETAILS,
     _base_context,
     _complete_choices,
@@ -119,7 +121,7 @@ def details(request: HttpRequest) -> HttpResponse:
         return _unavailable(
             request,
             choices,
-            message="That time is not available any more.",
+            message=NO_LONGER_FREE_MESSAGE,
             now=now,
             rules=rules,
             step=4,
@@ -158,7 +160,7 @@ def review(request: HttpRequest) -> HttpResponse:
     saved = request.session.get(SESSION_DETAILS)
     details_form = PatientDetailsForm(saved or None)
     if not saved or not details_form.is_valid():
-        messages.error(request, "Please enter your details.")
+        messages.error(request, DETAILS_NEEDED_MESSAGE)
         return redirect(_url("details", choices))
     now = timezone.now()
     rules = BookingRules.load()
@@ -171,7 +173,7 @@ def review(request: HttpRequest) -> HttpResponse:
         return _unavailable(
             request,
             choices,
-            message="That time is not available any more.",
+            message=NO_LONGER_FREE_MESSAGE,
             now=now,
             rules=rules,
             step=6,

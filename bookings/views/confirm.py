@@ -19,10 +19,12 @@ from bookings.forms import (
 )
 from bookings.models import Appointment, BookingRules
 from bookings.views.flow import (
+    DETAILS_NEEDED_MESSAGE,
     PATIENT_REFUSALS,
     PATIENT_REFUSED_MESSAGE,
     SESSION_CONFIRMED,
     SESSION_DETAILS,
+    SLOT_TAKEN_MESSAGE,
     _complete_choices,
     _redirect_to_missing_step,
     _therapist_for,
@@ -54,7 +56,7 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
         return _redirect_to_missing_step(request, choices, errors)
     details_form = PatientDetailsForm(reviewed.details)
     if not details_form.is_valid():
-        messages.error(request, "Please enter your details.")
+        messages.error(request, DETAILS_NEEDED_MESSAGE)
         return redirect(_url("details", choices))
     details = details_form.cleaned_data
     now = timezone.now()
@@ -84,7 +86,7 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
         if already is not None:
             return _show_confirmation(request, already, details=reviewed.details)
         if error.code == "slot_taken":
-            message = "That time has just been booked. Please choose another time."
+            message = SLOT_TAKEN_MESSAGE
         elif error.code in PATIENT_REFUSALS:
             message = PATIENT_REFUSED_MESSAGE
         else:

@@ -32,6 +32,10 @@ STEPS = ["Service", "Therapist", "Day", "Time", "Your details", "Confirm"]
 # Refusals about the patient rather than the time. Whoever typed the email may not be its owner,
 # so each reads the same and names no appointment; services email the owner instead.
 PATIENT_REFUSALS = frozenset({"patient_busy"})
+# Said the same wherever the flow says it, so each is written (and translated) once.
+SLOT_TAKEN_MESSAGE = _("That time has just been booked. Please choose another time.")
+NO_LONGER_FREE_MESSAGE = _("That time is not available any more.")
+DETAILS_NEEDED_MESSAGE = _("Please enter your details.")
 PATIENT_REFUSED_MESSAGE = _(
     "We could not book that time. Please choose another time. If you already have an "
     "appointment then, we have emailed its details to the address you gave."

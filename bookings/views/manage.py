@@ -21,6 +21,7 @@ from bookings.forms import BookingChoiceForm, format_start
 from bookings.models import Appointment, BookingRules
 from bookings.views.flow import (
     PATIENT_REFUSALS,
+    SLOT_TAKEN_MESSAGE,
     _query,
     _times_for_day,
     _week_context,
@@ -133,7 +134,7 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             services.reschedule_appointment(appointment=appointment, starts_at=start, now=now)
         except ValidationError as error:
             if error.code == "slot_taken":
-                context["errors"] = ["That time has just been booked. Please choose another time."]
+                context["errors"] = [SLOT_TAKEN_MESSAGE]
             elif error.code in PATIENT_REFUSALS:
                 context["errors"] = [MOVE_PATIENT_REFUSED_MESSAGE]
             else:
