@@ -37,7 +37,8 @@ FRONT_DESK_EXCLUDED = {
     "delete_patient",
     "delete_bookingrules",
 }
-CONTENT_EDITORS_EXCLUDED = {"add_clinicprofile", "delete_clinicprofile"}
+# Content editors also change the clinic's profile: one row, changed, never added or deleted.
+CONTENT_EDITORS_CLINIC = {"change_clinicprofile", "view_clinicprofile"}
 
 
 def ensure_staff_groups() -> dict[str, Group]:
@@ -50,9 +51,10 @@ def ensure_staff_groups() -> dict[str, Group]:
         *Permission.objects.filter(content_type__app_label="conditions", codename="view_condition"),
     )
     groups[CONTENT_EDITORS].permissions.add(
-        *Permission.objects.filter(content_type__app_label="conditions").exclude(
-            codename__in=CONTENT_EDITORS_EXCLUDED
-        )
+        *Permission.objects.filter(content_type__app_label="conditions"),
+        *Permission.objects.filter(
+            content_type__app_label="clinic", codename__in=CONTENT_EDITORS_CLINIC
+        ),
     )
     return groups
 

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 
 
 def clinic(request):

@@ -72,8 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clinic.middleware.reject_nul_bytes",
-    # Before sessions, CSRF and auth: a cached public page skips them (conditions/page_cache.py).
-    "conditions.page_cache.page_cache_middleware",
+    # Before sessions, CSRF and auth: a cached public page skips them (clinic/page_cache.py).
+    "clinic.page_cache.page_cache_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,7 +149,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Whole public pages for anonymous visitors (conditions/page_cache.py), in each process's memory
+# Whole public pages for anonymous visitors (clinic/page_cache.py), in each process's memory
 # even where Redis is set: pages are keyed by the database's content version, so no process can
 # serve an outdated one, and a hit costs no round trip to Redis. An edit shows at once whatever
 # PAGE_CACHE_SECONDS is; 0 turns the page cache off.

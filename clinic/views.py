@@ -9,9 +9,10 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from clinic.models import ClinicProfile
+from clinic.page_cache import cached_for_visitors
 from clinic.shared_cache import cache_answers
-from conditions.models import BodyRegion, ClinicProfile, Condition
-from conditions.page_cache import cached_for_visitors
+from conditions.models import BodyRegion, Condition
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from clinic.page_cache import cached_for_visitors, exclude_from_page_cache
 from clinic.ratelimit import rate_limit
 from conditions import search as condition_search
 from conditions.json_ld import condition_json_ld
@@ -18,7 +19,6 @@ from conditions.models import (
     ConditionTreatment,
     RiskFactor,
 )
-from conditions.page_cache import cached_for_visitors, exclude_from_page_cache
 
 LIST_FIELDS = ("title", "slug", "summary", "alternate_names", "is_sample")
 

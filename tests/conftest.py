@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -35,6 +37,22 @@ def admin_user(django_user_model):
 def demo_data(db):
     """The same demo content `make run` loads: the seed article, sample conditions, therapists."""
     call_command("load_demo", allow_production=True, stdout=StringIO())
+
+
+@pytest.fixture
+def migrate_to():
+    """migrate_to(targets) -> the historical apps there; migrate_to() is the latest schema, as is
+    the database afterwards."""
+
+    def migrate(targets=None):
+        executor = MigrationExecutor(connection)
+        targets = targets or executor.loader.graph.leaf_nodes()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from bookings.models import Appointment
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"

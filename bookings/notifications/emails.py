@@ -21,7 +21,7 @@ from django.utils import timezone
 from bookings.models import Appointment, OutgoingEmail
 from bookings.notifications import calendars, outbox
 from clinic.clock import clinic_zone
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 
 logger = logging.getLogger("bookings.emails")  # named as before the move to notifications/
 

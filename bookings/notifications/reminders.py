@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from bookings.models import Appointment, OutgoingEmail
 from bookings.notifications import emails, outbox
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 
 logger = logging.getLogger("bookings.reminders")  # named as before the move to notifications/
 

@@ -27,7 +27,7 @@ from bookings import services
 from bookings.models import Appointment, Therapist
 from bookings.notifications import calendars
 from bookings.permissions import get_staff_access, get_therapist_for_user
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 
 # The feed keeps a month of history, so a therapist's calendar still shows last week's sessions.
 FEED_HISTORY = timedelta(days=30)

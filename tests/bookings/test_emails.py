@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from bookings import services
 from bookings.models import OutgoingEmail
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 from tests.bookings.conftest import local
 
 pytestmark = pytest.mark.django_db

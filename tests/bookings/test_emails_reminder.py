@@ -3,7 +3,7 @@
 import pytest
 
 from bookings.notifications import reminders
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 from tests.bookings.conftest import local, make_appointment
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.bookings.conftest import local
 
@@ -13,20 +11,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("bookings", "0006_outgoing_email")]
 AFTER = [("bookings", "0007_appointment_patient_given_details")]
-
-
-@pytest.fixture
-def migrate_to():
-    """migrate_to(targets) -> the historical apps there; the latest schema again afterwards."""
-
-    def migrate(targets):
-        executor = MigrationExecutor(connection)
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    yield migrate
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_0007_gives_each_appointment_its_patients_name_and_phone(migrate_to):

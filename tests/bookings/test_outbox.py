@@ -21,7 +21,7 @@ from bench.loopback import HangingMailServer, free_port
 from bookings import permissions, services
 from bookings.models import Appointment, OutgoingEmail
 from bookings.notifications import emails, outbox
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 from tests.bookings.conftest import (
     LA,
     confirm_booking,

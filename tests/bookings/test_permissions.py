@@ -302,8 +302,10 @@ def test_the_migration_creates_the_three_groups_with_their_permissions():
         for action in ["view", "add", "change", "delete"]:
             assert ("conditions", f"{action}_{model}") in editors
     assert ("conditions", "change_searchmiss") in editors
-    assert ("conditions", "change_clinicprofile") in editors
-    assert ("conditions", "add_clinicprofile") not in editors
+    assert ("clinic", "change_clinicprofile") in editors
+    assert ("clinic", "add_clinicprofile") not in editors
+    assert ("clinic", "delete_clinicprofile") not in editors
+    assert not any(code.endswith("contentversion") for _, code in editors)
     assert not any(app == "bookings" for app, _ in editors)
 
     assert permission_names("Therapists") == set()

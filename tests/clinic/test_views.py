@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conditions.models import ClinicProfile
+from clinic.models import ClinicProfile
 from tests.clinic.conftest import free_port
 from tests.clinic.test_settings import PRODUCTION, ROOT
 
@@ -100,13 +100,13 @@ def test_pages_send_a_content_security_policy_without_inline_scripts(client):
 def test_staff_can_edit_the_clinic_profile_in_the_admin(client, admin_user):
     client.force_login(admin_user)
     profile = ClinicProfile.objects.get()
-    response = client.get(f"/admin/conditions/clinicprofile/{profile.pk}/change/")
+    response = client.get(f"/admin/clinic/clinicprofile/{profile.pk}/change/")
     assert response.status_code == 200
     assert "Voted Best Sports Therapy Clinic" in response.content.decode()
 
 
 def test_anonymous_visitors_cannot_reach_the_admin(client):
-    response = client.get("/admin/conditions/clinicprofile/")
+    response = client.get("/admin/clinic/clinicprofile/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 

@@ -29,7 +29,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
-from conditions.models import ContentVersion
+from clinic.models import ContentVersion
 
 _VERSION_SQL = f"SELECT value FROM {ContentVersion._meta.db_table} WHERE id = 1"
 
