@@ -152,8 +152,6 @@ def fill(count: int) -> list[str]:
         for other in rng.sample(conditions, 3)
         if other != condition
     )
-    # The same per-condition update the admin and the importer use.
-    Condition.objects.exclude(pk=seed.pk).update_search_vectors()
     return [seed.slug, *[condition.slug for condition in conditions]]
 
 

@@ -11,7 +11,6 @@ from django.utils.html import format_html, format_html_join
 from clinic.dates import year_in_range
 from conditions.forms import ConditionForm
 from conditions.models import (
-    SECTIONS,
     BodyRegion,
     Condition,
     ConditionDueForReview,
@@ -21,6 +20,7 @@ from conditions.models import (
     SearchMiss,
     Treatment,
 )
+from conditions.sections import SECTION_NAMES
 
 REVIEW_HORIZON_DAYS = 30
 
@@ -120,7 +120,7 @@ class ConditionAdmin(DateDrillDownInRange, admin.ModelAdmin):
         ),
         (
             "Article (Markdown: lists, links, emphasis; HTML is shown as text)",
-            {"fields": [name for name, _ in SECTIONS]},
+            {"fields": SECTION_NAMES},
         ),
         ("Review", {"fields": [("last_reviewed", "next_review_due"), "reviewed_by"]}),
         ("Related", {"fields": ["related_conditions"]}),
@@ -156,11 +156,6 @@ class ConditionAdmin(DateDrillDownInRange, admin.ModelAdmin):
         if obj.is_published and obj.published_at is None:
             obj.publish()
         super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Links, regions and text are all saved now: the vector sees the final state.
-        form.instance.update_search_vector()
 
     @admin.action(description="Publish selected conditions", permissions=["change"])
     def publish(self, request, queryset):
@@ -246,14 +241,6 @@ class LinkedConditionsMixin:
         queryset = super().get_queryset(request).annotate(condition_count=Count("condition_links"))
         return queryset.order_by("name")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            # The name is part of every linked condition's search vector.
-            Condition.objects.filter(
-                pk__in=obj.condition_links.values("condition_id")
-            ).update_search_vectors()
-
 
 @admin.register(RiskFactor)
 class RiskFactorAdmin(LinkedConditionsMixin, admin.ModelAdmin):
@@ -282,11 +269,6 @@ class BodyRegionAdmin(admin.ModelAdmin):
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            obj.conditions.all().update_search_vectors()
 
 
 @admin.register(SearchMiss)

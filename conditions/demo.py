@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from conditions.importer import ParsedArticle, import_article_file, save_article
-from conditions.models import SECTIONS, BodyRegion, Condition, RiskFactor, Treatment
+from conditions.models import BodyRegion, Condition, RiskFactor, Treatment
+from conditions.sections import SECTION_NAMES
 
 SEED = Path(__file__).resolve().parent / "seeds" / "calf-cramps.txt"
 SAMPLE_REVIEWER = "Demo reviewer, PT, DPT (sample)"
@@ -290,8 +291,7 @@ def load(command):
     result = import_article_file(SEED, publish=True)
     command.stdout.write(f"Condition library: {result.describe()}")
     calf_cramps = result.condition
-    if _set_fields(calf_cramps, featured=True, **CALF_CRAMPS_EXTRAS):
-        calf_cramps.update_search_vector()
+    _set_fields(calf_cramps, featured=True, **CALF_CRAMPS_EXTRAS)
 
     samples = []
     for sample in [*SAMPLES, DRAFT_SAMPLE]:
@@ -328,7 +328,7 @@ def load(command):
 def _save_sample(sample: dict, *, publish: bool) -> Condition:
     article = ParsedArticle(
         title=sample["title"],
-        sections={name: sample[name] for name, _ in SECTIONS if sample.get(name)},
+        sections={name: sample[name] for name in SECTION_NAMES if sample.get(name)},
         risk_factors=sample["risk_factors"],
         treatments=sample["treatments"],
         alternate_names=sample["alternate_names"],
@@ -337,7 +337,7 @@ def _save_sample(sample: dict, *, publish: bool) -> Condition:
     result = save_article(article, publish=publish)
     condition = result.condition
     last_reviewed, next_review_due = sample["review"]
-    changed = _set_fields(
+    _set_fields(
         condition,
         is_sample=True,
         featured=publish,
@@ -349,9 +349,6 @@ def _save_sample(sample: dict, *, publish: bool) -> Condition:
     missing = set(regions) - set(condition.body_regions.all())
     if missing:
         condition.body_regions.add(*missing)
-        changed = True
-    if changed:
-        condition.update_search_vector()
     return condition
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
-from conditions.models import SECTIONS, Condition
+from conditions.models import Condition
+from conditions.sections import SECTION_NAMES
 
 
 class ConditionForm(forms.ModelForm):
@@ -17,7 +18,7 @@ class ConditionForm(forms.ModelForm):
             "status",
             "featured",
             "is_sample",
-            *[name for name, _ in SECTIONS],
+            *SECTION_NAMES,
             "last_reviewed",
             "next_review_due",
             "reviewed_by",

@@ -36,23 +36,14 @@ from conditions.models import (
     RiskFactor,
     Treatment,
 )
+from conditions.sections import SECTION_NAMES, SECTIONS, Section
 
 BULLET = "•"
 MAX_HEADING_LENGTH = 100
 MAX_TITLE_LENGTH = 120
 SUMMARY_LENGTH = 300
 
-# (section field, pattern of its heading). A heading is a short line that does not end a sentence.
-HEADINGS = [
-    ("overview", re.compile(r"what (is|are) .+\?", re.IGNORECASE)),
-    ("anatomy", re.compile(r"(relevant )?anatomy( of .+)?", re.IGNORECASE)),
-    ("causes", re.compile(r"causes of .+", re.IGNORECASE)),
-    ("symptoms", re.compile(r"signs and symptoms of .+", re.IGNORECASE)),
-    ("diagnosis", re.compile(r"diagnosis of .+", re.IGNORECASE)),
-    ("treatment", re.compile(r"treatment (for|of) .+", re.IGNORECASE)),
-    ("physical_therapy", re.compile(r"physical therapy (for|of) .+", re.IGNORECASE)),
-    ("prevention", re.compile(r"(prevention of|preventing) .+", re.IGNORECASE)),
-]
+# A heading is a short line that does not end a sentence (conditions.sections has each one's).
 ALSO_KNOWN_AS = re.compile(r"also known as:\s*(?P<names>.+)", re.IGNORECASE)
 
 # Body region from words in the title, used only when the article has no region yet.
@@ -113,20 +104,15 @@ class SaveResult:
         return f"unchanged {c.title} ({c.slug})"
 
 
-def _heading_of(line: str) -> str | None:
+def _heading_of(line: str) -> Section | None:
     if len(line) > MAX_HEADING_LENGTH or line.endswith((".", ":", ";", ",")):
         return None
-    for name, pattern in HEADINGS:
-        if pattern.fullmatch(line):
-            return name
-    return None
+    return next((section for section in SECTIONS if section.heads(line)), None)
 
 
 def parse_article(text: str) -> ParsedArticle:
     """Parse one article; raises ArticleFormatError naming the line and what is wrong."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines and lines[0].startswith("\ufeff"):
-        lines[0] = lines[0][1:]
+    lines = _lines_of(text)
     first_heading = next(
         (number for number, line in enumerate(lines) if _heading_of(line.strip())), None
     )
@@ -134,8 +120,23 @@ def parse_article(text: str) -> ParsedArticle:
         raise ArticleFormatError(
             1, "no section heading found (an article starts with a heading like 'What is …?')"
         )
+    article = _read_title(lines, first_heading)
+    _read_sections(article, lines, first_heading)
+    for kind, items in (("risk factor", article.risk_factors), ("treatment", article.treatments)):
+        _refuse_repeats(lines, kind, items)
+    article.summary = _first_sentence(lines, first_heading)
+    return article
 
-    # Title: the last non-empty line before the first heading, unless that is "Also known as".
+
+def _lines_of(text: str) -> list[str]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    return lines
+
+
+def _read_title(lines: list[str], first_heading: int) -> ParsedArticle:
+    """The title: the last line before the first heading, unless that is "Also known as"."""
     before = [(n, line.strip()) for n, line in enumerate(lines[:first_heading]) if line.strip()]
     alternate_names = None
     if before and ALSO_KNOWN_AS.fullmatch(before[-1][1]):
@@ -153,10 +154,14 @@ def parse_article(text: str) -> ParsedArticle:
             title_index + 1,
             "expected the article's title (a short line, not a sentence) before the first heading",
         )
-    article = ParsedArticle(
+    return ParsedArticle(
         title=title, alternate_names=alternate_names, header=[line for _, line in before[:-1]]
     )
 
+
+def _read_sections(article: ParsedArticle, lines: list[str], first_heading: int) -> None:
+    """Each section's paragraphs as Markdown; the bullets of causes and physical therapy are the
+    article's risk factors and treatments."""
     current = None
     paragraphs: dict[str, list[str]] = {}
     for index in range(first_heading, len(lines)):
@@ -165,53 +170,42 @@ def parse_article(text: str) -> ParsedArticle:
             continue
         section = _heading_of(line)
         if section:
-            if section in paragraphs:
+            if section.name in paragraphs:
                 raise ArticleFormatError(
-                    number, f"a second '{HEADING_NAMES[section]}' heading in one article"
+                    number, f"a second '{section.article_heading}' heading in one article"
                 )
-            current = section
-            paragraphs[section] = []
-            continue
-        if line.startswith(BULLET):
-            item = line[len(BULLET) :].strip()
-            if not item:
-                raise ArticleFormatError(number, "a bullet with no text")
-            if len(item) > 200:
-                raise ArticleFormatError(number, "a bullet longer than 200 characters")
+            current = section.name
+            paragraphs[current] = []
+        elif line.startswith(BULLET):
+            item = _bullet_text(number, line)
             if current == "causes":
                 article.risk_factors.append(item)
             elif current == "physical_therapy":
                 article.treatments.append(item)
             else:
                 paragraphs[current].append("- " + escape_markdown(item))
-            continue
-        paragraphs[current].append(escape_markdown(line))
-
-    for section, blocks in paragraphs.items():
-        article.sections[section] = _join_blocks(blocks)
-    for kind, items in (("risk factor", article.risk_factors), ("treatment", article.treatments)):
-        seen = set()
-        for item in items:
-            if item.lower() in seen:
-                raise ArticleFormatError(
-                    _line_of(lines, BULLET, item), f"the {kind} '{item}' is listed twice"
-                )
-            seen.add(item.lower())
-    article.summary = _first_sentence(lines, first_heading)
-    return article
+        else:
+            paragraphs[current].append(escape_markdown(line))
+    article.sections = {name: _join_blocks(blocks) for name, blocks in paragraphs.items()}
 
 
-HEADINGS_TITLES = [
-    ("overview", "What is …?"),
-    ("anatomy", "Anatomy of …"),
-    ("causes", "Causes of …"),
-    ("symptoms", "Signs and symptoms of …"),
-    ("diagnosis", "Diagnosis of …"),
-    ("treatment", "Treatment for …"),
-    ("physical_therapy", "Physical therapy for …"),
-    ("prevention", "Prevention of …"),
-]
-HEADING_NAMES = dict(HEADINGS_TITLES)
+def _bullet_text(number: int, line: str) -> str:
+    item = line[len(BULLET) :].strip()
+    if not item:
+        raise ArticleFormatError(number, "a bullet with no text")
+    if len(item) > 200:
+        raise ArticleFormatError(number, "a bullet longer than 200 characters")
+    return item
+
+
+def _refuse_repeats(lines: list[str], kind: str, items: list[str]) -> None:
+    seen = set()
+    for item in items:
+        if item.lower() in seen:
+            raise ArticleFormatError(
+                _line_of(lines, BULLET, item), f"the {kind} '{item}' is listed twice"
+            )
+        seen.add(item.lower())
 
 
 def _join_blocks(blocks: list[str]) -> str:
@@ -304,16 +298,44 @@ def save_article(
 
     Only what the article says is written: fields it has no text for keep an editor's values
     (alternate names unless it has an "Also known as" line, body regions unless given or guessed
-    for a new condition). Saving the same article twice changes nothing.
+    for a new condition). Saving the same article twice changes nothing. The database keeps the
+    search vector current (conditions migration 0008).
     """
     condition = Condition.objects.select_for_update().filter(slug=article.slug).first()
     created = condition is None
     if created:
         condition = Condition(slug=article.slug)
+    changed = _save_text(condition, article, created=created, publish=publish)
+    fields_saved = bool(changed)
 
+    region = body_region or (guess_body_region(article.title) if created else None)
+    if region is not None and not condition.body_regions.filter(pk=region.pk).exists():
+        condition.body_regions.add(region)
+        changed.append("body region")
+    risk_factors, new_risk_factors = _rows_by_name(RiskFactor, article.risk_factors)
+    if _sync_links(condition, ConditionRiskFactor, "risk_factor", risk_factors):
+        changed.append("risk factors")
+    treatments, new_treatments = _rows_by_name(Treatment, article.treatments)
+    if _sync_links(condition, ConditionTreatment, "treatment", treatments):
+        changed.append("treatments")
+
+    if changed and not fields_saved:
+        # Only links changed: the article still counts as updated (sitemap lastmod).
+        Condition.objects.filter(pk=condition.pk).update(updated_at=timezone.now())
+    return SaveResult(
+        condition=condition,
+        created=created,
+        changed=[] if created else changed,
+        new_risk_factors=new_risk_factors,
+        new_treatments=new_treatments,
+    )
+
+
+def _save_text(condition: Condition, article: ParsedArticle, *, created: bool, publish: bool):
+    """Write the article's title, sections, summary and names where they differ; the names of
+    the fields changed (all of them, for a new condition, which is saved whatever it holds)."""
     values = {"title": article.title}
-    for name, _ in HEADINGS_TITLES:
-        values[name] = article.sections.get(name, "")
+    values.update({name: article.sections.get(name, "") for name in SECTION_NAMES})
     if article.summary and (created or not condition.summary):
         values["summary"] = article.summary
     if article.alternate_names is not None:
@@ -328,32 +350,7 @@ def save_article(
         condition.save()
     elif changed:
         condition.save(update_fields=[*changed, "published_at", "updated_at"])
-    saved = bool(changed)
-
-    region = body_region or (guess_body_region(article.title) if created else None)
-    if region is not None and not condition.body_regions.filter(pk=region.pk).exists():
-        condition.body_regions.add(region)
-        changed.append("body region")
-
-    risk_factors, new_risk_factors = _rows_by_name(RiskFactor, article.risk_factors)
-    if _sync_links(condition, ConditionRiskFactor, "risk_factor", risk_factors):
-        changed.append("risk factors")
-    treatments, new_treatments = _rows_by_name(Treatment, article.treatments)
-    if _sync_links(condition, ConditionTreatment, "treatment", treatments):
-        changed.append("treatments")
-
-    if created or changed:
-        if not created and not saved:
-            # Only links changed: the article still counts as updated (sitemap lastmod).
-            Condition.objects.filter(pk=condition.pk).update(updated_at=timezone.now())
-        condition.update_search_vector()
-    return SaveResult(
-        condition=condition,
-        created=created,
-        changed=[] if created else changed,
-        new_risk_factors=new_risk_factors,
-        new_treatments=new_treatments,
-    )
+    return changed
 
 
 def import_article_file(

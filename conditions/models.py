@@ -2,9 +2,8 @@ from datetime import date
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
-from django.db.models import Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -127,25 +126,6 @@ class ConditionQuerySet(models.QuerySet):
     def review_due_by(self, day: date):
         return self.filter(next_review_due__lte=day)
 
-    def update_search_vectors(self) -> None:
-        for condition in self.prefetch_related(
-            "body_regions", "risk_factor_links__risk_factor", "treatment_links__treatment"
-        ):
-            condition.update_search_vector()
-
-
-# The article's sections, in reading order: (field name, heading shown on the page).
-SECTIONS = [
-    ("overview", "Overview"),
-    ("anatomy", "Anatomy"),
-    ("causes", "Causes"),
-    ("symptoms", "Signs and symptoms"),
-    ("diagnosis", "Diagnosis"),
-    ("treatment", "Treatment"),
-    ("physical_therapy", "Physical therapy"),
-    ("prevention", "Prevention"),
-]
-
 
 class Condition(models.Model):
     class Status(models.TextChoices):
@@ -201,7 +181,8 @@ class Condition(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    # Kept current by update_search_vector(), called wherever a condition or its links are saved.
+    # Written only by the database: triggers recompute it from the row and its links (migration
+    # 0008), whoever changes them.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ConditionQuerySet.as_manager()
@@ -235,29 +216,6 @@ class Condition(models.Model):
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
         self.published_at = self.published_at or timezone.now()
-
-    def update_search_vector(self) -> None:
-        """Recompute the stored search vector from the saved row and its links (one UPDATE).
-
-        Weights: A title and alternate names, B summary, C body regions, risk factors and
-        treatments, D the article's sections. Reads the links through prefetch caches if present.
-        """
-        risk_factors = [link.risk_factor.name for link in self.risk_factor_links.all()]
-        treatments = [link.treatment.name for link in self.treatment_links.all()]
-        regions = [region.name for region in self.body_regions.all()]
-        weighted = [
-            (" ".join([self.title, *self.alternate_names]), "A"),
-            (self.summary, "B"),
-            (" ".join([*regions, *risk_factors, *treatments]), "C"),
-            (" ".join(getattr(self, name) for name, _ in SECTIONS), "D"),
-        ]
-        vector = None
-        for text, weight in weighted:
-            part = SearchVector(
-                Value(text, output_field=models.TextField()), config=SEARCH_CONFIG, weight=weight
-            )
-            vector = part if vector is None else vector + part
-        Condition.objects.filter(pk=self.pk).update(search_vector=vector)
 
 
 class ConditionDueForReview(Condition):

@@ -20,12 +20,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from conditions.models import (
     SEARCH_CONFIG,
-    SECTIONS,
     Condition,
     ConditionRiskFactor,
     ConditionTreatment,
     SearchMiss,
 )
+from conditions.sections import SECTION_NAMES
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
@@ -105,7 +105,7 @@ def _document():
         _names_of(ConditionRiskFactor, "risk_factor", "Risk factors"),
         _names_of(ConditionTreatment, "treatment", "Treatments"),
     ]
-    for name, _ in SECTIONS:
+    for name in SECTION_NAMES:
         parts += [Value(" "), _without_summary(F(name))]
     return _tags_hidden(Concat(*parts, output_field=TextField()))
 

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from clinic.page_cache import cached_for_visitors, exclude_from_page_cache
@@ -12,13 +13,13 @@ from clinic.ratelimit import rate_limit
 from conditions import search as condition_search
 from conditions.json_ld import condition_json_ld
 from conditions.models import (
-    SECTIONS,
     BodyRegion,
     Condition,
     ConditionRiskFactor,
     ConditionTreatment,
     RiskFactor,
 )
+from conditions.sections import SECTIONS
 
 LIST_FIELDS = ("title", "slug", "summary", "alternate_names", "is_sample")
 
@@ -88,11 +89,17 @@ def _page_sections(condition: Condition) -> list[dict]:
     risk_factor_links = list(condition.risk_factor_links.all())
     treatment_links = list(condition.treatment_links.all())
     sections = []
-    for name, heading in SECTIONS:
-        section = {"name": name, "heading": heading, "text": getattr(condition, name)}
-        if name == "causes" and risk_factor_links:
-            section.update(heading="Causes and risk factors", risk_factor_links=risk_factor_links)
-        if name == "physical_therapy" and treatment_links:
+    for part in SECTIONS:
+        section = {
+            "name": part.name,
+            "heading": part.heading,
+            "text": getattr(condition, part.name),
+        }
+        if part.name == "causes" and risk_factor_links:
+            section.update(
+                heading=_("Causes and risk factors"), risk_factor_links=risk_factor_links
+            )
+        if part.name == "physical_therapy" and treatment_links:
             section["treatment_links"] = treatment_links
         if (
             section["text"].strip()

@@ -37,7 +37,6 @@ def calf_cramps(body_regions):
     condition = import_article_file(SEED, publish=True).condition
     condition.alternate_names = ["charley horse"]
     condition.save(update_fields=["alternate_names"])
-    condition.update_search_vector()
     return condition
 
 
@@ -66,7 +65,7 @@ def make_condition(
     regions=(),
     **fields,
 ) -> Condition:
-    """A condition with linked risk factors/treatments (by name, shared rows) and a fresh vector."""
+    """A condition with linked risk factors/treatments (by name, shared rows) (the database indexes it)."""
     title = title or f"Condition {next(_numbers)}"
     fields.setdefault("slug", title.lower().replace(" ", "-").replace("'", ""))
     fields.setdefault("summary", f"Summary of {title}.")
@@ -86,5 +85,4 @@ def make_condition(
     if regions:
         BodyRegion.ensure_defaults()
         condition.body_regions.set(BodyRegion.objects.filter(slug__in=regions))
-    condition.update_search_vector()
     return condition

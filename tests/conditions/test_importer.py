@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conditions.importer import ArticleFormatError, parse_article
-from conditions.models import SECTIONS, Condition, ConditionRiskFactor, RiskFactor, Treatment
+from conditions.models import Condition, ConditionRiskFactor, RiskFactor, Treatment
+from conditions.sections import SECTION_NAMES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("body_regions")]
 
@@ -89,7 +90,7 @@ def test_it_keeps_every_paragraph_word_for_word(seed_path, client):
     condition = Condition.objects.get()
     paragraphs = seed_paragraphs(seed_path)
     assert len(paragraphs) == 11
-    stored = "\n\n".join(getattr(condition, name) for name, _ in SECTIONS)
+    stored = "\n\n".join(getattr(condition, name) for name in SECTION_NAMES)
     page = html.unescape(client.get("/conditions/calf-cramps/").content.decode())
     for paragraph in paragraphs:
         assert paragraph in stored

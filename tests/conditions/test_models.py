@@ -6,7 +6,16 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection
 
-from conditions.models import Condition, RiskFactor, SearchMiss
+from conditions.models import (
+    BodyRegion,
+    Condition,
+    ConditionRiskFactor,
+    ConditionTreatment,
+    RiskFactor,
+    SearchMiss,
+    Treatment,
+)
+from conditions.sections import SECTION_NAMES
 from conditions.search import matching_conditions
 from tests.conditions.conftest import make_condition
 
@@ -17,13 +26,52 @@ def titles(query):
     return [c.title for c in matching_conditions(query)]
 
 
-def test_the_vector_follows_an_explicit_update_not_a_signal():
-    condition = make_condition("Ankle Sprain")
+def test_the_database_reindexes_a_condition_whoever_changes_its_text():
+    condition = make_condition("Ankle Sprain", summary="A twisted joint.")
     condition.title = "Wrist Sprain"
     condition.save()
-    assert titles("wrist") == []  # saved, not yet re-indexed
-    condition.update_search_vector()
-    assert titles("wrist") == ["Wrist Sprain"]
+    assert titles("wrist") == ["Wrist Sprain"] and titles("ankle") == []
+    Condition.objects.filter(pk=condition.pk).update(summary="Common in skateboarders.")
+    assert titles("skateboarders") == ["Wrist Sprain"]
+    with connection.cursor() as cursor:  # not through Django at all
+        cursor.execute(
+            "UPDATE conditions_condition SET alternate_names = %s WHERE id = %s",
+            [["sprained wrist", "carpal sprain"], condition.pk],
+        )
+    assert titles("carpal") == ["Wrist Sprain"]
+
+
+@pytest.mark.parametrize("name", SECTION_NAMES)
+def test_a_word_in_any_section_of_the_article_is_found(name):
+    make_condition("Ankle Sprain", **{name: "Described as a zygapophyseal twinge."})
+    make_condition("Knee Pain")
+    assert titles("zygapophyseal") == ["Ankle Sprain"]
+
+
+def test_links_and_linked_names_reindex_their_conditions():
+    sprain = make_condition("Ankle Sprain", risk_factors=["Uneven ground"], regions=["ankle-foot"])
+    make_condition("Knee Pain", risk_factors=["Running"])
+    assert titles("uneven") == ["Ankle Sprain"]
+
+    RiskFactor.objects.filter(name="Uneven ground").update(name="Trail running")
+    assert titles("trail") == ["Ankle Sprain"] and titles("uneven") == []
+
+    ConditionRiskFactor.objects.filter(condition=sprain).delete()
+    assert titles("trail") == []
+    sprain.risk_factor_links.create(risk_factor=RiskFactor.objects.get(name="Running"), order=1)
+    assert titles("running") == ["Ankle Sprain", "Knee Pain"]
+
+    BodyRegion.objects.filter(slug="ankle-foot").update(name="Talus country")
+    assert titles("talus") == ["Ankle Sprain"]
+    sprain.body_regions.clear()
+    assert titles("talus") == []
+
+    treatment = Treatment.objects.create(name="Wobble board", slug="wobble-board")
+    link = ConditionTreatment.objects.create(condition=sprain, treatment=treatment, order=1)
+    assert titles("wobble") == ["Ankle Sprain"]
+    link.condition = Condition.objects.get(title="Knee Pain")
+    link.save()
+    assert titles("wobble") == ["Knee Pain"]
 
 
 def test_title_and_alternate_names_outrank_summary_and_body():
