@@ -1,11 +1,6 @@
-"""The front desk's admin. Appointments are created and changed through bookings/services/.
+"""The front desk's admin. Appointments and time off are created and changed through
+bookings/services/, by the forms in bookings/admin_forms.py."""
 
-The appointment form calls the service once the form's own validation passes (in `_post_clean`),
-so a refused change (an overlap, outside working hours, a cancelled appointment reopened) is a
-form error on the page, never a 500 and never a half-saved row.
-"""
-
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from bookings import services
-from bookings.forms import check_in_range
+from bookings.admin_forms import AppointmentAdminForm, TimeOffAdminForm
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -29,7 +24,7 @@ from bookings.models import (
 )
 from bookings.notifications import outbox
 from clinic import clock
-from conditions.admin import DateDrillDownInRange
+from clinic.admin import DateDrillDownInRange
 
 
 @admin.register(BookingRules)
@@ -76,38 +71,6 @@ class TherapistAdmin(admin.ModelAdmin):
     inlines = [WorkingHoursInline]
 
 
-class TimeOffAdminForm(forms.ModelForm):
-    """New time off goes through services.block_time_off: refused where it covers appointments."""
-
-    actor = None  # set per request by TimeOffAdmin.get_form
-
-    class Meta:
-        model = TimeOff
-        fields = ["therapist", "starts_at", "ends_at", "reason"]
-
-    def clean_starts_at(self):
-        return check_in_range(self.cleaned_data["starts_at"])
-
-    def clean_ends_at(self):
-        return check_in_range(self.cleaned_data["ends_at"])
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or self.instance.pk is not None:
-            return
-        data = self.cleaned_data
-        try:
-            self.instance = services.block_time_off(
-                therapist=data["therapist"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                reason=data.get("reason", ""),
-                actor=self.actor,
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
-
-
 @admin.register(TimeOff)
 class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
     form = TimeOffAdminForm
@@ -139,53 +102,6 @@ class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
 class PatientAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "phone", "created_at"]
     search_fields = ["name", "email", "phone"]
-
-
-class AppointmentAdminForm(forms.ModelForm):
-    actor = None  # set per request by AppointmentAdmin.get_form: recorded in the history
-
-    class Meta:
-        model = Appointment
-        fields = ["therapist", "service", "patient", "starts_at", "status", "reason", "condition"]
-
-    def clean_starts_at(self):
-        return check_in_range(self.cleaned_data["starts_at"])
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors:
-            return
-        data = self.cleaned_data
-        try:
-            if self.instance.pk is None:
-                if data["status"] != Appointment.Status.BOOKED:
-                    raise ValidationError(
-                        "A new appointment starts as booked.", code="invalid_status"
-                    )
-                self.instance = services.book_appointment(
-                    service=data["service"],
-                    therapist=data["therapist"],
-                    starts_at=data["starts_at"],
-                    patient=data["patient"],
-                    reason=data.get("reason", ""),
-                    condition=data.get("condition"),
-                    source=Appointment.Source.FRONT_DESK,
-                    actor=self.actor,
-                )
-            else:
-                self.instance = services.update_appointment(
-                    appointment=self.instance,
-                    therapist=data["therapist"],
-                    service=data["service"],
-                    starts_at=data["starts_at"],
-                    status=data["status"],
-                    reason=data.get("reason", ""),
-                    condition=data.get("condition"),
-                    patient=data["patient"],
-                    actor=self.actor,
-                )
-        except ValidationError as error:
-            self.add_error(None, error)
 
 
 class AppointmentDateFilter(admin.SimpleListFilter):

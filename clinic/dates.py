@@ -4,7 +4,7 @@ Python's datetime ends at 9999-12-31 and starts at year 1: a date near either en
 it is converted to another zone or stepped a day, and PostgreSQL stores instants psycopg cannot
 read back. Nothing in this clinic happens outside these years, so a date outside them is refused
 with a message instead. Site-wide, in clinic/, because both apps use it; the admins' mixin is
-`conditions.admin.DateDrillDownInRange`.
+`clinic.admin.DateDrillDownInRange`.
 """
 
 from datetime import date

@@ -1,14 +1,12 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ERROR_FLAG
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from clinic.dates import year_in_range
+from clinic.admin import DateDrillDownInRange
 from conditions.forms import ConditionForm
 from conditions.models import (
     BodyRegion,
@@ -23,22 +21,6 @@ from conditions.models import (
 from conditions.sections import SECTION_NAMES
 
 REVIEW_HORIZON_DAYS = 30
-
-
-class DateDrillDownInRange:
-    """ModelAdmin mixin: the date drill-down (`date_hierarchy`'s ?<field>__year=) kept in range.
-
-    Django steps the chosen year, month or day forward to bound its query, which overflows at
-    year 9999 (a 500); a year out of range is treated as the admin treats any bad lookup: back to
-    the unfiltered list with ?e=1.
-    """
-
-    def changelist_view(self, request, extra_context=None):
-        if self.date_hierarchy:
-            year = request.GET.get(f"{self.date_hierarchy}__year")
-            if year is not None and not year_in_range(year):
-                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-        return super().changelist_view(request, extra_context)
 
 
 class ReviewDueFilter(admin.SimpleListFilter):

@@ -65,7 +65,8 @@ def make_condition(
     regions=(),
     **fields,
 ) -> Condition:
-    """A condition with linked risk factors/treatments (by name, shared rows) (the database indexes it)."""
+    """A condition with linked risk factors/treatments (by name, shared rows); the database
+    indexes it."""
     title = title or f"Condition {next(_numbers)}"
     fields.setdefault("slug", title.lower().replace(" ", "-").replace("'", ""))
     fields.setdefault("summary", f"Summary of {title}.")
