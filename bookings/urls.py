@@ -1,5 +1,6 @@
 """Every bookings URL, in the three namespaces links reverse: `bookings` (the patient's booking flow
-and their appointment's pages), `schedule` and `feeds` (staff pages under /schedule/)."""
+and their appointment's pages, in English and French), `schedule` and `feeds` (staff pages under
+/schedule/, in English)."""
 
 from django.urls import include, path
 
@@ -36,8 +37,11 @@ schedule_patterns = [
     path("time-off/<int:pk>/remove/", time_off.remove_time_off, name="remove_time_off"),
 ]
 
-urlpatterns = [
-    path("", include((booking_patterns, "bookings"))),
+# The patient's pages, in both languages (clinic/urls.py puts them under i18n_patterns).
+urlpatterns = [path("", include((booking_patterns, "bookings")))]
+
+# Staff pages, in English only.
+staff_urlpatterns = [
     path("schedule/", include((feed_patterns, "feeds"))),
     path("schedule/", include((schedule_patterns, "schedule"))),
 ]

@@ -1,4 +1,6 @@
 from django.core.exceptions import BadRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 def reject_nul_bytes(get_response):
@@ -27,3 +29,16 @@ def reject_nul_bytes(get_response):
         return get_response(request)
 
     return middleware
+
+
+class LanguageFromPath(LocaleMiddleware):
+    """Django's LocaleMiddleware for a site whose language is its URL's alone (clinic/urls.py).
+
+    /fr/... is French and every other path English, whatever the browser asks for, so a response
+    never varies on Accept-Language: no `Vary: Accept-Language` to split shared caches, and no
+    redirects by browser language. Responses say which language they are in.
+    """
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Before sessions, CSRF and auth: a cached public page skips them (clinic/page_cache.py).
     "clinic.page_cache.page_cache_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language is the URL's: /fr/... is French, everything else English (clinic/urls.py).
+    "clinic.middleware.LanguageFromPath",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -200,7 +202,11 @@ LOGIN_REDIRECT_URL = "/schedule/start/"
 LOGOUT_REDIRECT_URL = None  # show the logged-out page
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
-LANGUAGE_CODE = "en-us"
+# Patients read English (today's URLs, unprefixed) or French (under /fr/); staff screens are
+# English. locale/fr/LC_MESSAGES/django.po holds the French; `make setup` compiles it.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 # The clinic's own zone: days, working hours and slots are computed in it, and every time a person

@@ -4,7 +4,15 @@ from django.urls import reverse
 from conditions.models import Condition, RiskFactor
 
 
-class ConditionSitemap(Sitemap):
+class BothLanguages(Sitemap):
+    """Every page once per language (settings.LANGUAGES), each listing the others as alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class ConditionSitemap(BothLanguages):
     changefreq = "monthly"
     priority = 0.8
 
@@ -15,7 +23,7 @@ class ConditionSitemap(Sitemap):
         return condition.updated_at
 
 
-class RiskFactorSitemap(Sitemap):
+class RiskFactorSitemap(BothLanguages):
     changefreq = "monthly"
     priority = 0.5
 
@@ -23,7 +31,7 @@ class RiskFactorSitemap(Sitemap):
         return RiskFactor.objects.public().only("slug").order_by("slug")
 
 
-class PagesSitemap(Sitemap):
+class PagesSitemap(BothLanguages):
     changefreq = "weekly"
     priority = 0.6
 

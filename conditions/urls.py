@@ -1,8 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from conditions import views
-from conditions.sitemaps import SITEMAPS
 
 app_name = "conditions"
 urlpatterns = [
@@ -10,6 +8,4 @@ urlpatterns = [
     path("conditions/<slug:slug>/", views.condition_detail, name="detail"),
     path("risk-factors/<slug:slug>/", views.risk_factor_detail, name="risk_factor"),
     path("search/", views.search, name="search"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

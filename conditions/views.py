@@ -164,6 +164,6 @@ def search(request):
 def robots_txt(request):
     body = loader.render_to_string(
         "conditions/robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("conditions:sitemap"))},
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
     )
     return HttpResponse(body, content_type="text/plain; charset=utf-8")

@@ -202,8 +202,12 @@ class Stack:
             (self.state_dir / folder).mkdir(parents=True, exist_ok=True)
 
     def prepare(self, *, verbosity: int = 0) -> None:
-        """migrate and collectstatic, with the stack's settings."""
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        """compile the translations, migrate and collectstatic, with the stack's settings."""
+        for command in (
+            ["compile_translations"],
+            ["migrate", "--noinput"],
+            ["collectstatic", "--noinput"],
+        ):
             done = subprocess.run(  # noqa: S603 (our own fixed commands)
                 [sys.executable, "manage.py", *command, f"-v{verbosity}"],
                 cwd=ROOT,

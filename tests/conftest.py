@@ -23,6 +23,16 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _compile_translations()
+
+
+def _compile_translations():
+    """`make test` compiles the French in `make setup`; a plain `pytest` gets it here too."""
+    for po_path in (ROOT / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            call_command("compile_translations", verbosity=0)
+            return
 
 
 @pytest.fixture

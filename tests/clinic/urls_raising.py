@@ -1,7 +1,9 @@
 """A URLconf with views that fail, to see the 500 and 503 pages a patient would get."""
 
 from django.db import OperationalError
-from django.urls import include, path
+from django.urls import path
+
+from clinic.urls import urlpatterns as site_urlpatterns
 
 
 def broken(request):
@@ -15,6 +17,6 @@ def database_gone(request):
 urlpatterns = [
     path("broken/", broken),
     path("database-gone/", database_gone),
-    path("", include("clinic.urls")),
+    *site_urlpatterns,  # i18n_patterns cannot be include()d
 ]
 handler500 = "clinic.views.server_error"

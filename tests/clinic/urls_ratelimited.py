@@ -1,9 +1,10 @@
 """A URLconf with a rate-limited view, to test the limiter on its own."""
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
 
 from clinic.ratelimit import rate_limit
+from clinic.urls import urlpatterns as site_urlpatterns
 
 
 @rate_limit("test", limit=3, period=60, methods=("GET", "POST"))
@@ -19,5 +20,5 @@ def limited_get(request):
 urlpatterns = [
     path("limited/", limited),
     path("limited-get/", limited_get),
-    path("", include("clinic.urls")),
+    *site_urlpatterns,  # i18n_patterns cannot be include()d
 ]

@@ -15,8 +15,8 @@ from conditions.models import (
     SearchMiss,
     Treatment,
 )
-from conditions.sections import SECTION_NAMES
 from conditions.search import matching_conditions
+from conditions.sections import SECTION_NAMES
 from tests.conditions.conftest import make_condition
 
 pytestmark = pytest.mark.django_db

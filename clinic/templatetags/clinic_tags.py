@@ -1,0 +1,14 @@
+from django import template
+
+from clinic.i18n import language_links as links_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """{% language_links as links %}: the page in each language (clinic/i18n.py)."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return links_for(request, context.get("translated_paths"))
