@@ -100,6 +100,11 @@ class Appointment(models.Model):
     # (a double-click, or Back and submit again) finds the booking it already made instead of
     # being told the time has gone. Random per form, so it reveals nothing to anyone else.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    # The language the patient booked in (the page's): every email and calendar file about this
+    # appointment is written in it, whatever language the process sending it runs in.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     objects = AppointmentQuerySet.as_manager()
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from bookings.models import Appointment
@@ -62,8 +63,14 @@ def appointment_calendar(
     manage_url: str = "",
     profile: ClinicProfile | None = None,
 ) -> bytes:
-    """The .ics for `appointment`: METHOD:REQUEST for a booking or a move, CANCEL to withdraw it."""
+    """The .ics for `appointment`: METHOD:REQUEST for a booking or a move, CANCEL to withdraw it.
+
+    Its words are in the patient's language (`appointment.language`); `manage_url` should be
+    that language's link.
+    """
     profile = profile or ClinicProfile.load()
+    with translation.override(appointment.language or settings.LANGUAGE_CODE):
+        summary, description = _patient_event_text(appointment, manage_url, profile)
     calendar = Calendar()
     calendar.add("prodid", "-//Clinic//Online booking//EN")
     calendar.add("version", "2.0")
@@ -76,18 +83,9 @@ def appointment_calendar(
     # UTC instants: every calendar app shows them in its user's zone without a VTIMEZONE block.
     event.add("dtstart", appointment.starts_at.astimezone(UTC))
     event.add("dtend", appointment.ends_at.astimezone(UTC))
-    event.add("summary", f"{appointment.service.name} with {appointment.therapist.display_name}")
+    event.add("summary", summary)
     event.add("location", location_text(profile))
-    description = [
-        f"{appointment.service.name} with {appointment.therapist.full_name} at {profile.name}.",
-    ]
-    if profile.address.strip():
-        description.append(f"Address: {location_text(profile)}")
-    if profile.phones:
-        description.append(f"Phone: {phones_text(profile)}")
-    if manage_url:
-        description.append(f"View, move or cancel: {manage_url}")
-    event.add("description", "\n".join(description))
+    event.add("description", description)
     if method == CANCEL:
         event.add("status", "CANCELLED")
     else:
@@ -101,6 +99,28 @@ def appointment_calendar(
     event.add("attendee", attendee)
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _patient_event_text(
+    appointment: Appointment, manage_url: str, profile: ClinicProfile
+) -> tuple[str, str]:
+    """The patient's event's SUMMARY and DESCRIPTION, in the active language."""
+    service = appointment.service.name
+    summary = _("%(service)s with %(therapist)s") % {
+        "service": service,
+        "therapist": appointment.therapist.display_name,
+    }
+    description = [
+        _("%(service)s with %(therapist)s at %(clinic)s.")
+        % {"service": service, "therapist": appointment.therapist.full_name, "clinic": profile.name}
+    ]
+    if profile.address.strip():
+        description.append(_("Address: %(address)s") % {"address": location_text(profile)})
+    if profile.phones:
+        description.append(_("Phone: %(phones)s") % {"phones": phones_text(profile)})
+    if manage_url:
+        description.append(_("View, move or cancel: %(url)s") % {"url": manage_url})
+    return summary, "\n".join(description)
 
 
 def short_patient_name(name: str) -> str:

@@ -6,6 +6,10 @@ in the caller's transaction, so the email exists exactly when the booking does; 
 is handed to notifications/outbox.py to send. A failure to send is logged and retried, and
 never rolls back or loses the booking. Log lines name the appointment by id only: never the
 patient's address, never the manage token.
+
+Each email, its calendar file and its links are in the patient's language (`Appointment.language`),
+whatever the language of the request, thread or command queueing it: a French patient's links
+are /fr/... too.
 """
 
 import logging
@@ -16,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings.models import Appointment, OutgoingEmail
 from bookings.notifications import calendars, outbox
@@ -51,6 +55,7 @@ def render_templated_email(*, template: str, context: dict) -> tuple[str, str, s
 
 
 def manage_url(appointment: Appointment) -> str:
+    """The patient's own page for `appointment`, in the active language (/fr/... in French)."""
     return settings.SITE_URL + reverse("bookings:manage", args=[appointment.manage_token])
 
 
@@ -94,6 +99,33 @@ def queue_appointment_email(
     if kind not in _TEMPLATES:
         raise ValueError(f"Unknown appointment email: {kind}")
     profile = profile or ClinicProfile.load()
+    # The patient's language for the words, dates, times and links alike: the reminder command,
+    # the outbox thread and a staff page all queue emails in a language not the patient's.
+    with translation.override(appointment.language or settings.LANGUAGE_CODE):
+        subject, text, html, ics = _render(
+            appointment, kind=kind, profile=profile, attempted_at=attempted_at
+        )
+    return OutgoingEmail.objects.create(
+        appointment=appointment,
+        kind=kind,
+        recipient=appointment.patient.email,
+        subject=subject,
+        text=text,
+        html=html,
+        ics=ics,
+        appointment_starts_at=appointment.starts_at,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def _render(
+    appointment: Appointment,
+    *,
+    kind: str,
+    profile: ClinicProfile,
+    attempted_at: datetime | None,
+) -> tuple[str, str, str, str]:
+    """The subject, text, HTML and .ics of the `kind` email, in the active language."""
     url = manage_url(appointment)
     context = {
         "appointment": appointment,
@@ -112,14 +144,4 @@ def queue_appointment_email(
             appointment, method=method, manage_url=url, profile=profile
         ).decode()
     subject, text, html = render_templated_email(template=_TEMPLATES[kind], context=context)
-    return OutgoingEmail.objects.create(
-        appointment=appointment,
-        kind=kind,
-        recipient=appointment.patient.email,
-        subject=subject,
-        text=text,
-        html=html,
-        ics=ics,
-        appointment_starts_at=appointment.starts_at,
-        next_attempt_at=timezone.now(),
-    )
+    return subject, text, html, ics

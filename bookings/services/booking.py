@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -110,6 +111,22 @@ def _check_slot(
         refuse("outside_hours")
 
 
+def patient_language(language: str | None) -> str:
+    """`language` if the site has it (get_language() may name a variant, "fr-ch"), else the
+    site's default."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language in codes:
+        return language
+    base = (language or "").split("-")[0].lower()
+    return base if base in codes else settings.LANGUAGE_CODE
+
+
+def _last_language(patient: Patient) -> str:
+    """The language of the patient's most recent appointment, for one the front desk books."""
+    latest = patient.appointments.order_by("-created_at", "-pk").values_list("language", flat=True)
+    return latest.first() or settings.LANGUAGE_CODE
+
+
 def _overlaps_active_appointment(
     *, therapist: Therapist, service: Service, starts_at: datetime, ignore: Appointment | None
 ) -> bool:
@@ -135,6 +152,7 @@ def book_appointment(
     notify: bool = True,
     actor: Actor = None,
     submission_key: str = "",
+    language: str | None = None,
 ) -> Appointment:
     """Book `service` with `therapist` at `starts_at`; the confirmation email goes after commit.
 
@@ -142,6 +160,10 @@ def book_appointment(
     future free time. `actor` is the staff member booking (None: the patient online).
     `submission_key` is the online confirm form's one-time key: a second booking with the same
     key is refused (`already_submitted`), so a repeated click can find the first.
+
+    `language` is the patient's, for every email about the appointment: online, the booking
+    page's. Without it (the front desk), it is that of the patient's most recent appointment,
+    else the site's default.
 
     Online, `patient_busy` means whoever typed that email asked for a time its owner already
     holds: the owner is emailed about their appointment (`tell_owner_of_attempt`), and the
@@ -161,6 +183,7 @@ def book_appointment(
             notify=notify,
             actor=actor,
             submission_key=submission_key,
+            language=language,
         )
     except ValidationError as error:
         # After _book's transaction has rolled back, so the email is not undone with it.
@@ -192,6 +215,7 @@ def _book(
     notify: bool,
     actor: Actor,
     submission_key: str,
+    language: str | None,
 ) -> Appointment:
     rules = BookingRules.load()
     _lock_therapist(therapist)
@@ -209,6 +233,8 @@ def _book(
     else:
         # The front desk chose a patient record: its name and phone are the ones given.
         given_name, given_phone = patient.name, patient.phone
+    if language is None:
+        language = _last_language(patient)
     ends_at = starts_at + service.duration
     appointment = Appointment(
         therapist=therapist,
@@ -223,6 +249,7 @@ def _book(
         condition=condition,
         source=source,
         submission_key=submission_key,
+        language=patient_language(language),
     )
     _save_guarded(appointment)
     how = "online" if source == Appointment.Source.ONLINE else "by the front desk"
@@ -248,6 +275,7 @@ def book_first_free(
     condition: Condition | None = None,
     now: datetime | None = None,
     submission_key: str = "",
+    language: str | None = None,
 ) -> Appointment:
     """ "No preference": book the first of `therapists` still free at `starts_at`.
 
@@ -273,6 +301,7 @@ def book_first_free(
                 condition=condition,
                 now=now,
                 submission_key=submission_key,
+                language=language,
             )
         except ValidationError as error:
             if error.code not in {"slot_taken", "outside_hours"}:

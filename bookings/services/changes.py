@@ -19,7 +19,7 @@ from bookings.models import (
 )
 from bookings.notifications import emails
 from bookings.services.attendance import correct_attendance
-from bookings.services.booking import _check_slot, tell_owner_of_attempt
+from bookings.services.booking import _check_slot, patient_language, tell_owner_of_attempt
 from bookings.services.common import (
     _lock,
     _lock_therapist,
@@ -99,12 +99,16 @@ def reschedule_appointment(
     now: datetime | None = None,
     notify: bool = True,
     actor: Actor = None,
+    language: str | None = None,
 ) -> Appointment:
     """Move to `starts_at` (and optionally another therapist or service) in one atomic step.
 
     The row is locked first, so a cancel or a second move of the same appointment waits; the new
     time is checked like a new booking and the exclusion constraint refuses a race with anyone
     else's booking (`slot_taken`), leaving the appointment where it was.
+
+    `language`: the patient moving it on their page, in that page's language, which their
+    emails are written in from then on; None keeps the appointment's.
 
     A patient moving onto another of their appointments (`patient_busy`) is not told which: the
     manage link may have been passed on, so that one is emailed to the patient's address.
@@ -120,6 +124,7 @@ def reschedule_appointment(
             now=now,
             notify=notify,
             actor=actor,
+            language=language,
         )
     except ValidationError as error:
         if error.code == "patient_busy" and by_patient:
@@ -144,6 +149,7 @@ def _reschedule(
     now: datetime,
     notify: bool,
     actor: Actor,
+    language: str | None,
 ) -> Appointment:
     appointment = _lock(appointment)
     if by_patient:
@@ -169,6 +175,8 @@ def _reschedule(
     appointment.ends_at = starts_at + service.duration
     appointment.blocked_until = appointment.ends_at + service.buffer
     appointment.sequence += 1
+    if language is not None:
+        appointment.language = patient_language(language)
     _save_guarded(
         appointment,
         update_fields=[
@@ -178,6 +186,7 @@ def _reschedule(
             "ends_at",
             "blocked_until",
             "sequence",
+            "language",
             "updated_at",
         ],
     )

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from bookings import services
@@ -73,6 +74,8 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
         "condition": choices.get("condition"),
         "now": now,
         "submission_key": _submission_key(reviewed.submission),
+        # The page's language is the patient's: their emails are written in it.
+        "language": get_language(),
     }
     try:
         if therapist is not None:
