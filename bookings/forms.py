@@ -21,6 +21,7 @@ def format_start(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(START_FORMAT)
 
 
+UNKNOWN_THERAPIST_MESSAGE = _("We could not find that therapist; please choose again.")
 DAY_OUT_OF_RANGE_MESSAGE = _("That date is out of range; please choose a day below.")
 DATE_OUT_OF_RANGE_MESSAGE = _("That date is out of range (years %(first)s to %(last)s).")
 
@@ -58,7 +59,8 @@ class BookingChoiceForm(forms.Form):
         service = Service.objects.active().filter(slug=slug).first()
         if service is None:
             raise ValidationError(
-                "We could not find that service; please choose one below.", code="unknown_service"
+                _("We could not find that service; please choose one below."),
+                code="unknown_service",
             )
         return service
 
@@ -69,14 +71,10 @@ class BookingChoiceForm(forms.Form):
         if value == ANY_THERAPIST:
             return ANY_THERAPIST
         if not value.isdigit():
-            raise ValidationError(
-                "We could not find that therapist; please choose again.", code="unknown_therapist"
-            )
+            raise ValidationError(UNKNOWN_THERAPIST_MESSAGE, code="unknown_therapist")
         therapist = Therapist.objects.active().filter(pk=int(value)).first()
         if therapist is None:
-            raise ValidationError(
-                "We could not find that therapist; please choose again.", code="unknown_therapist"
-            )
+            raise ValidationError(UNKNOWN_THERAPIST_MESSAGE, code="unknown_therapist")
         return therapist
 
     def _clean_day(self, name: str):
@@ -102,7 +100,7 @@ class BookingChoiceForm(forms.Form):
         # Year 1 or 9999 would overflow on the way to the clinic's zone.
         if start is None or not in_range(start):
             raise ValidationError(
-                "That time is not valid; please choose a time below.", code="invalid_start"
+                _("That time is not valid; please choose a time below."), code="invalid_start"
             )
         return start
 
@@ -113,7 +111,7 @@ class BookingChoiceForm(forms.Form):
         condition = Condition.objects.published().filter(slug=slug).first()
         if condition is None:
             raise ValidationError(
-                "We could not find that condition; you can still describe it in your own words.",
+                _("We could not find that condition; you can still describe it in your own words."),
                 code="unknown_condition",
             )
         return condition
@@ -129,8 +127,9 @@ class BookingChoiceForm(forms.Form):
             self.add_error(
                 "therapist",
                 ValidationError(
-                    f"{therapist.display_name} does not offer that service; please choose again.",
+                    _("%(therapist)s does not offer that service; please choose again."),
                     code="service_not_offered",
+                    params={"therapist": therapist.display_name},
                 ),
             )
         return cleaned
@@ -256,21 +255,21 @@ PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s/]+$")
 
 
 class PatientDetailsForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Your full name")
+    name = forms.CharField(max_length=120, label=_("Your full name"))
     email = forms.EmailField(
         max_length=254,
-        label="Email",
-        help_text="We send the confirmation and the link to change or cancel here.",
+        label=_("Email"),
+        help_text=_("We send the confirmation and the link to change or cancel here."),
     )
     phone = forms.CharField(
         max_length=40,
-        label="Phone",
-        help_text="So we can reach you if the clinic has to change the time.",
+        label=_("Phone"),
+        help_text=_("So we can reach you if the clinic has to change the time."),
     )
     reason = forms.CharField(
         required=False,
         max_length=2000,
-        label="What would you like help with? (optional)",
+        label=_("What would you like help with? (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -284,7 +283,7 @@ class PatientDetailsForm(forms.Form):
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise ValidationError("Please enter your name.", code="required")
+            raise ValidationError(_("Please enter your name."), code="required")
         return name
 
     def clean_email(self) -> str:
@@ -295,7 +294,7 @@ class PatientDetailsForm(forms.Form):
         digits = re.sub(r"\D", "", phone)
         if not PHONE_CHARACTERS.match(phone) or not 7 <= len(digits) <= 15:
             raise ValidationError(
-                "Please enter a phone number we can call, e.g. +1 650 555 0100.",
+                _("Please enter a phone number we can call, e.g. +1 650 555 0100."),
                 code="invalid_phone",
             )
         return phone

@@ -7,9 +7,14 @@
 
 Use these for every time a person reads, never `|date:"g:i A"` (the two 1:00 AMs of the night
 the clocks go back would read the same); `|date` stays right for the day's date.
+
+    {% phone_links clinic.phones as phones %}     <a href="tel:…">…</a> or <a href="tel:…">…</a>
 """
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
 
 from clinic import clock
 from clinic.clock import clinic_zone_name
@@ -38,3 +43,14 @@ def clinic_time_span(start, end, zoned=False) -> str:
     if not start or not end:
         return ""
     return clock.zoned_span_label(start, end) if zoned else clock.span_label(start, end)
+
+
+@register.simple_tag
+def phone_links(phones) -> SafeString:
+    """The clinic's phones (ClinicProfile.phones) as tel: links, "A or B", for a sentence that
+    a translation may word around them."""
+    return format_html_join(
+        pgettext("between two phone numbers", " or "),
+        '<a href="{}">{}</a>',
+        ((phone["href"], phone["number"]) for phone in phones),
+    )

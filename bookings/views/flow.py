@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from bookings import availability
@@ -28,7 +30,14 @@ from clinic.ratelimit import rate_limit
 
 SESSION_DETAILS = "bookings_details"
 SESSION_CONFIRMED = "bookings_confirmed_appointment"
-STEPS = ["Service", "Therapist", "Day", "Time", "Your details", "Confirm"]
+STEPS = [
+    pgettext_lazy("booking step", "Service"),
+    pgettext_lazy("booking step", "Therapist"),
+    pgettext_lazy("booking step", "Day"),
+    pgettext_lazy("booking step", "Time"),
+    pgettext_lazy("booking step", "Your details"),
+    pgettext_lazy("booking step", "Confirm"),
+]
 # Refusals about the patient rather than the time. Whoever typed the email may not be its owner,
 # so each reads the same and names no appointment; services email the owner instead.
 PATIENT_REFUSALS = frozenset({"patient_busy"})
@@ -91,15 +100,21 @@ def _therapist_for(choices: dict) -> Therapist | None:
 
 
 def _long_label(slot: Slot) -> str:
-    local = slot.local_start()
-    return f"{local:%A} {local.day} {local:%B}, {clock.time_label(slot.starts_at)}"
+    # The day's and month's names in the page's language ("lundi 4 janvier" in French).
+    day = formats.date_format(slot.local_start(), "l j F")
+    return f"{day}, {clock.time_label(slot.starts_at)}"
 
 
 def _times_for_day(slots: list[Slot], day: date, url_for_slot) -> list[dict]:
     groups: dict[str, list[dict]] = {}
     for slot in availability.distinct_starts(slots):
         hour = slot.local_start().hour
-        group = "Morning" if hour < 12 else "Afternoon" if hour < 17 else "Evening"
+        if hour < 12:
+            group = pgettext("part of the day", "Morning")
+        elif hour < 17:
+            group = pgettext("part of the day", "Afternoon")
+        else:
+            group = pgettext("part of the day", "Evening")
         # The night the clocks go back, 1:00 AM is offered twice: the label says PDT or PST.
         groups.setdefault(group, []).append(
             {"label": clock.time_label(slot.starts_at), "url": url_for_slot(slot)}

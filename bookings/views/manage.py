@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -100,7 +101,7 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
-            request, "Your appointment is cancelled. We have emailed you a confirmation."
+            request, gettext("Your appointment is cancelled. We have emailed you a confirmation.")
         )
     return redirect("bookings:manage", token=appointment.manage_token)
 
@@ -115,7 +116,7 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     rules = BookingRules.load()
     if not services.can_change_online(appointment, now=now, rules=rules):
-        messages.error(request, "This appointment can no longer be changed online.")
+        messages.error(request, gettext("This appointment can no longer be changed online."))
         return redirect("bookings:manage", token=token)
     form = BookingChoiceForm(request.POST if request.method == "POST" else request.GET)
     form.is_valid()
@@ -128,10 +129,13 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     start = choices.get("start")
     if request.method == "POST":
         if start is None:
-            context["errors"] = errors or ["Please choose a new time."]
+            context["errors"] = errors or [gettext("Please choose a new time.")]
             return _reschedule_page(request, context, appointment, choices, base, now, rules, 400)
         try:
-            services.reschedule_appointment(appointment=appointment, starts_at=start, now=now)
+            # The patient's emails are in the language of the page they moved it on from now on.
+            services.reschedule_appointment(
+                appointment=appointment, starts_at=start, now=now, language=get_language()
+            )
         except ValidationError as error:
             if error.code == "slot_taken":
                 context["errors"] = [SLOT_TAKEN_MESSAGE]
@@ -140,7 +144,9 @@ def manage_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 context["errors"] = error.messages
             return _reschedule_page(request, context, appointment, choices, base, now, rules, 409)
-        messages.success(request, "Your appointment has moved. We have emailed you the new time.")
+        messages.success(
+            request, gettext("Your appointment has moved. We have emailed you the new time.")
+        )
         return redirect("bookings:manage", token=token)
 
     if start is not None:
