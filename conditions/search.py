@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Concat, Replace
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from conditions.models import (
     SEARCH_CONFIG,
@@ -72,12 +73,15 @@ def safe_snippet(headline: str) -> SafeString:
 
 
 def _names_of(link_model, target: str, label: str):
-    """' Label: a, b, c.' for the condition's linked rows in order, or '' when it has none."""
+    """' Label: a, b, c.' for the condition's linked rows in order, or '' when it has none.
+
+    `label` brings its own colon: French puts a space before it.
+    """
     names = StringAgg(f"{target}__name", ", ", order_by=("order", "pk"))
     listed = (
         link_model.objects.filter(condition=OuterRef("pk"))
         .values("condition")
-        .annotate(listed=Concat(Value(f" {label}: "), names, Value("."), output_field=TextField()))
+        .annotate(listed=Concat(Value(f" {label} "), names, Value("."), output_field=TextField()))
         .values("listed")
     )
     return Coalesce(Subquery(listed, output_field=TextField()), Value(""), output_field=TextField())
@@ -102,8 +106,9 @@ def _document():
     # The alternate names are left out: the result shows them on their own line already.
     parts = [
         F("summary"),
-        _names_of(ConditionRiskFactor, "risk_factor", "Risk factors"),
-        _names_of(ConditionTreatment, "treatment", "Treatments"),
+        # In the visitor's language: the snippet shows these labels.
+        _names_of(ConditionRiskFactor, "risk_factor", _("Risk factors:")),
+        _names_of(ConditionTreatment, "treatment", _("Treatments:")),
     ]
     for name in SECTION_NAMES:
         parts += [Value(" "), _without_summary(F(name))]
