@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpResponseRedirect
+from modeltranslation.admin import TranslationAdmin
 
 from clinic.dates import year_in_range
 from clinic.models import ClinicProfile
@@ -23,7 +24,7 @@ class DateDrillDownInRange:
 
 
 @admin.register(ClinicProfile)
-class ClinicProfileAdmin(admin.ModelAdmin):
+class ClinicProfileAdmin(TranslationAdmin):
     list_display = ["name", "tagline", "phone", "second_phone", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "tagline", "award_line"]}),

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 # --- the zone and its days ----------------------------------------------------------------------
 
@@ -35,20 +36,22 @@ def clinic_zone() -> ZoneInfo:
 
 
 _ZONE_NAMES = {
-    "America/Los_Angeles": "Pacific time",
-    "America/Denver": "Mountain time",
-    "America/Phoenix": "Mountain time",
-    "America/Chicago": "Central time",
-    "America/New_York": "Eastern time",
-    "Europe/Paris": "Paris time",
-    "Europe/London": "UK time",
+    "America/Los_Angeles": gettext_lazy("Pacific time"),
+    "America/Denver": gettext_lazy("Mountain time"),
+    "America/Phoenix": gettext_lazy("Mountain time"),
+    "America/Chicago": gettext_lazy("Central time"),
+    "America/New_York": gettext_lazy("Eastern time"),
+    "Europe/Paris": gettext_lazy("Paris time"),
+    "Europe/London": gettext_lazy("UK time"),
 }
 
 
 def clinic_zone_name() -> str:
     """How the clinic's zone is named on pages and in emails, e.g. "Pacific time"."""
     key = settings.CLINIC_TIME_ZONE
-    return _ZONE_NAMES.get(key, key.rsplit("/", 1)[-1].replace("_", " ") + " time")
+    if key in _ZONE_NAMES:
+        return str(_ZONE_NAMES[key])
+    return _("%(city)s time") % {"city": key.rsplit("/", 1)[-1].replace("_", " ")}
 
 
 def local(moment: datetime) -> datetime:
@@ -138,9 +141,11 @@ def needs_offset(moment: datetime) -> bool:
 
 
 def time_label(moment: datetime) -> str:
-    """ "10:00 AM"; "1:00 AM PDT" / "1:00 AM PST" on the day the clocks change."""
+    """ "10:00 AM" ("10 h 00" in French); "1:00 AM PDT" / "1:00 AM PST" on the day the clocks
+    change."""
     shown = local(moment)
-    label = dateformat.format(shown, "g:i A")
+    # Translators: a time of day in Django's date format, e.g. "G \\h i" for 9 h 00.
+    label = dateformat.format(shown, pgettext("time of day", "g:i A"))
     return f"{label} {shown.tzname()}" if needs_offset(moment) else label
 
 
@@ -171,9 +176,10 @@ def offset_suffix(moment: datetime) -> str:
 
 
 def moment_label(moment: datetime) -> str:
-    """ "Tue 5 Jan, 9:00 AM": a day and a time, as the schedule writes them."""
-    shown = local(moment)
-    return f"{shown:%a} {shown.day} {shown:%b}, {time_label(moment)}"
+    """ "Tue 5 Jan, 9:00 AM": a day and a time, as the schedule writes them ("mar. 5 janv., 9 h 00"
+    in French)."""
+    day = dateformat.format(local(moment), pgettext("short day", "D j M"))
+    return f"{day}, {time_label(moment)}"
 
 
 def describe_moment(moment: datetime) -> str:

@@ -50,6 +50,8 @@ if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
 
 INSTALLED_APPS = [
+    # Before the admin: its translation-aware admin classes patch the admin's forms.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -207,6 +209,11 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content in both languages (the apps' translation.py): French falls back to English field by field.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Alternate names are a PostgreSQL array; modeltranslation copies any field class named here.
+MODELTRANSLATION_CUSTOM_FIELDS = ("ArrayField",)
 USE_I18N = True
 USE_TZ = True
 # The clinic's own zone: days, working hours and slots are computed in it, and every time a person

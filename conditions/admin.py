@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from modeltranslation.admin import TranslationAdmin
 
 from clinic.admin import DateDrillDownInRange
 from conditions.forms import ConditionForm
@@ -64,10 +65,11 @@ class ConditionTreatmentInline(admin.TabularInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(DateDrillDownInRange, admin.ModelAdmin):
+class ConditionAdmin(DateDrillDownInRange, TranslationAdmin):
     form = ConditionForm
     list_display = [
         "title",
+        "in_french",
         "status",
         "region_names",
         "last_reviewed",
@@ -77,8 +79,9 @@ class ConditionAdmin(DateDrillDownInRange, admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = ["status", "body_regions", ReviewDueFilter, "is_sample", "featured"]
-    search_fields = ["title", "slug", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
+    # Found by its words in either language.
+    search_fields = ["title_en", "title_fr", "slug_en", "slug_fr", "summary_en", "summary_fr"]
+    prepopulated_fields = {"slug_en": ["title_en"], "slug_fr": ["title_fr"]}
     autocomplete_fields = ["related_conditions"]
     filter_horizontal = ["body_regions"]
     inlines = [ConditionRiskFactorInline, ConditionTreatmentInline]
@@ -114,6 +117,10 @@ class ConditionAdmin(DateDrillDownInRange, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("body_regions")
+
+    @admin.display(description="in French", boolean=True, ordering="title_fr")
+    def in_french(self, condition):
+        return bool(condition.title_fr)
 
     @admin.display(description="body regions")
     def region_names(self, condition):
@@ -166,8 +173,8 @@ class ConditionDueForReviewAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "next_review_due", "last_reviewed", "reviewed_by"]
     list_display_links = None
     list_filter = ["status", "body_regions"]
-    search_fields = ["title"]
-    ordering = ["next_review_due", "title"]
+    search_fields = ["title_en", "title_fr"]
+    ordering = ["next_review_due", "title_en"]
 
     def get_queryset(self, request):
         horizon = timezone.localdate() + timedelta(days=REVIEW_HORIZON_DAYS)
@@ -225,32 +232,32 @@ class LinkedConditionsMixin:
 
 
 @admin.register(RiskFactor)
-class RiskFactorAdmin(LinkedConditionsMixin, admin.ModelAdmin):
-    list_display = ["name", "category", "modifiable", "condition_count"]
+class RiskFactorAdmin(LinkedConditionsMixin, TranslationAdmin):
+    list_display = ["name", "name_fr", "category", "modifiable", "condition_count"]
     list_filter = ["category", "modifiable"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
     readonly_fields = ["linked_conditions"]
     fields = ["name", "slug", "category", "modifiable", "description", "linked_conditions"]
     view_on_site = True
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(LinkedConditionsMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "condition_count"]
+class TreatmentAdmin(LinkedConditionsMixin, TranslationAdmin):
+    list_display = ["name", "name_fr", "kind", "condition_count"]
     list_filter = ["kind"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
     readonly_fields = ["linked_conditions"]
     fields = ["name", "slug", "kind", "description", "linked_conditions"]
 
 
 @admin.register(BodyRegion)
-class BodyRegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
+class BodyRegionAdmin(TranslationAdmin):
+    list_display = ["name", "name_fr", "slug", "order"]
     list_editable = ["order"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_fr"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(SearchMiss)

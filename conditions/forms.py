@@ -1,11 +1,16 @@
 from django import forms
+from django.conf import settings
 
 from conditions.models import Condition
 from conditions.sections import SECTION_NAMES
 
 
 class ConditionForm(forms.ModelForm):
-    """The editors' form (admin). Validates and normalises only."""
+    """The editors' form (admin). Validates and normalises only.
+
+    The admin (modeltranslation's TranslationAdmin) shows each translated field once per
+    language, English then French: title_en, title_fr, and so on.
+    """
 
     class Meta:
         model = Condition
@@ -25,20 +30,20 @@ class ConditionForm(forms.ModelForm):
             "related_conditions",
         ]
         widgets = {
-            "alternate_names": forms.TextInput(attrs={"size": 80}),
-            "summary": forms.Textarea(attrs={"rows": 3}),
+            f"{field}_{code}": widget
+            for code, _ in settings.LANGUAGES
+            for field, widget in [
+                ("alternate_names", forms.TextInput(attrs={"size": 80})),
+                ("summary", forms.Textarea(attrs={"rows": 3})),
+            ]
         }
-
-    def clean_alternate_names(self):
-        names = [" ".join(name.split()) for name in self.cleaned_data["alternate_names"]]
-        unique = []
-        for name in names:
-            if name and name.lower() not in {u.lower() for u in unique}:
-                unique.append(name)
-        return unique
 
     def clean(self):
         cleaned = super().clean()
+        for code, _ in settings.LANGUAGES:
+            field = f"alternate_names_{code}"
+            if field in cleaned:
+                cleaned[field] = _distinct_names(cleaned[field] or [])
         last, due = cleaned.get("last_reviewed"), cleaned.get("next_review_due")
         if last and due and due < last:
             self.add_error(
@@ -48,3 +53,12 @@ class ConditionForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+def _distinct_names(names: list[str]) -> list[str]:
+    """Each name once (ignoring case), its spaces collapsed, empty ones dropped."""
+    unique = []
+    for name in (" ".join(name.split()) for name in names):
+        if name and name.lower() not in {u.lower() for u in unique}:
+            unique.append(name)
+    return unique

@@ -8,8 +8,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-# The text-search configuration for the stored vector and every query against it.
+# The text-search configuration of each language's stored vector and every query against it.
 SEARCH_CONFIG = "english"
+SEARCH_CONFIGS = {"en": "english", "fr": "french"}
 
 
 # The regions patients browse by (name, slug), as migration 0005 creates them.
@@ -181,15 +182,19 @@ class Condition(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    # Written only by the database: triggers recompute it from the row and its links (migration
-    # 0008), whoever changes them.
+    # Written only by the database: triggers recompute each language's vector from the row and
+    # its links (migrations 0008 and 0010), whoever changes them.
     search_vector = SearchVectorField(null=True, editable=False)
+    search_vector_fr = SearchVectorField(null=True, editable=False)
 
     objects = ConditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
-        indexes = [GinIndex(fields=["search_vector"], name="condition_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="condition_search_gin"),
+            GinIndex(fields=["search_vector_fr"], name="condition_search_fr_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(next_review_due__isnull=True)

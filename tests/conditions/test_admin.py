@@ -65,12 +65,12 @@ def test_the_change_page_has_ordered_inlines_and_a_draft_preview_link(editor_cli
 def test_saving_in_the_admin_updates_the_search_vector_with_the_inlines(editor_client):
     dehydration = RiskFactor.objects.create(name="Dehydration", slug="dehydration")
     data = {
-        "title": "Heat Cramps",
-        "slug": "heat-cramps",
-        "alternate_names": "heat spasm, stoker's cramp",
-        "summary": "Cramps after sweating a lot.",
+        "title_en": "Heat Cramps",
+        "slug_en": "heat-cramps",
+        "alternate_names_en": "heat spasm, stoker's cramp",
+        "summary_en": "Cramps after sweating a lot.",
         "status": "published",
-        "overview": "Painful spasms.",
+        "overview_en": "Painful spasms.",
         "risk_factor_links-TOTAL_FORMS": "1",
         "risk_factor_links-INITIAL_FORMS": "0",
         "risk_factor_links-0-order": "1",
@@ -80,8 +80,8 @@ def test_saving_in_the_admin_updates_the_search_vector_with_the_inlines(editor_c
         "treatment_links-INITIAL_FORMS": "0",
     }
     for name in ["anatomy", "causes", "symptoms", "diagnosis", "treatment"]:
-        data[name] = ""
-    data.update(physical_therapy="", prevention="", reviewed_by="")
+        data[f"{name}_en"] = ""
+    data.update(physical_therapy_en="", prevention_en="", reviewed_by="")
     response = editor_client.post("/admin/conditions/condition/add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     condition = Condition.objects.get(slug="heat-cramps")
@@ -100,8 +100,8 @@ def test_the_admin_refuses_a_review_due_before_the_last_review(editor_client):
     response = editor_client.post(
         f"/admin/conditions/condition/{condition.pk}/change/",
         {
-            "title": "Shin Splints",
-            "slug": "shin-splints",
+            "title_en": "Shin Splints",
+            "slug_en": "shin-splints",
             "status": "published",
             "last_reviewed": today.isoformat(),
             "next_review_due": (today - timedelta(days=1)).isoformat(),
@@ -171,11 +171,11 @@ def test_renaming_a_risk_factor_updates_the_search_of_its_conditions(editor_clie
     response = editor_client.post(
         f"/admin/conditions/riskfactor/{factor.pk}/change/",
         {
-            "name": "Fluid loss",
+            "name_en": "Fluid loss",
             "slug": "dehydration",
             "category": "nutrition",
             "modifiable": "on",
-            "description": "",
+            "description_en": "",
         },
     )
     assert response.status_code == 302

@@ -35,7 +35,7 @@ def test_the_database_reindexes_a_condition_whoever_changes_its_text():
     assert titles("skateboarders") == ["Wrist Sprain"]
     with connection.cursor() as cursor:  # not through Django at all
         cursor.execute(
-            "UPDATE conditions_condition SET alternate_names = %s WHERE id = %s",
+            "UPDATE conditions_condition SET alternate_names_en = %s WHERE id = %s",
             [["sprained wrist", "carpal sprain"], condition.pk],
         )
     assert titles("carpal") == ["Wrist Sprain"]

@@ -54,21 +54,21 @@ def staff(client, admin_user):
 def condition_form(condition: Condition, **changes) -> dict:
     """The admin change form of `condition` as its page submits it, with `changes` applied."""
     data = {
-        "title": condition.title,
-        "slug": condition.slug,
-        "alternate_names": ", ".join(condition.alternate_names),
-        "summary": condition.summary,
+        "title_en": condition.title,
+        "slug_en": condition.slug,
+        "alternate_names_en": ", ".join(condition.alternate_names),
+        "summary_en": condition.summary,
         "body_regions": [region.pk for region in condition.body_regions.all()],
         "status": condition.status,
         "featured": "on" if condition.featured else "",
-        "overview": condition.overview,
-        "anatomy": condition.anatomy,
-        "causes": condition.causes,
-        "symptoms": condition.symptoms,
-        "diagnosis": condition.diagnosis,
-        "treatment": condition.treatment,
-        "physical_therapy": condition.physical_therapy,
-        "prevention": condition.prevention,
+        "overview_en": condition.overview,
+        "anatomy_en": condition.anatomy,
+        "causes_en": condition.causes,
+        "symptoms_en": condition.symptoms,
+        "diagnosis_en": condition.diagnosis,
+        "treatment_en": condition.treatment,
+        "physical_therapy_en": condition.physical_therapy,
+        "prevention_en": condition.prevention,
         "reviewed_by": condition.reviewed_by,
         "treatment_links-TOTAL_FORMS": "0",
         "treatment_links-INITIAL_FORMS": "0",
@@ -118,7 +118,7 @@ def test_an_article_edited_in_the_admin_shows_on_the_next_visit(visitor, staff, 
     save_in_admin(
         staff,
         f"/admin/conditions/condition/{shin_splints.pk}/change/",
-        condition_form(shin_splints, overview="Pain along the front of the shin."),
+        condition_form(shin_splints, overview_en="Pain along the front of the shin."),
     )
     page = visitor.get("/conditions/shin-splints/").content.decode()
     assert "front of the shin" in page
@@ -133,11 +133,11 @@ def test_a_risk_factor_renamed_in_the_admin_shows_on_both_pages(visitor, staff, 
         staff,
         f"/admin/conditions/riskfactor/{factor.pk}/change/",
         {
-            "name": "Training load too high",
+            "name_en": "Training load too high",
             "slug": "overtraining",
             "category": "training",
             "modifiable": "on",
-            "description": "",
+            "description_en": "",
         },
     )
     for path in ["/conditions/shin-splints/", "/risk-factors/overtraining/"]:
@@ -153,7 +153,7 @@ def test_a_body_region_renamed_in_the_admin_shows_in_the_index(visitor, staff, s
     save_in_admin(
         staff,
         f"/admin/conditions/bodyregion/{region.pk}/change/",
-        {"name": "Shin and calf", "slug": "lower-leg", "order": region.order},
+        {"name_en": "Shin and calf", "slug": "lower-leg", "order": region.order},
     )
     for path in ["/conditions/", "/conditions/?region=lower-leg", "/"]:
         page = visitor.get(path).content.decode()
@@ -170,8 +170,8 @@ def test_a_new_phone_number_shows_in_the_header_of_every_cached_page(visitor, st
         f"/admin/clinic/clinicprofile/{profile.pk}/change/",
         {
             "name": profile.name,
-            "tagline": profile.tagline,
-            "award_line": profile.award_line,
+            "tagline_en": profile.tagline,
+            "award_line_en": profile.award_line,
             "phone": "+1-415-555-0100",
             "phone_label": "US",
             "second_phone": profile.second_phone,
@@ -211,7 +211,7 @@ def test_a_queryset_update_shows_on_the_next_visit(visitor, shin_splints):
 def test_raw_sql_shows_on_the_next_visit(visitor, shin_splints):
     visitor.get("/conditions/")
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE conditions_bodyregion SET name = 'Shin' WHERE slug = 'lower-leg'")
+        cursor.execute("UPDATE conditions_bodyregion SET name_en = 'Shin' WHERE slug = 'lower-leg'")
     assert ">Shin<" in visitor.get("/conditions/").content.decode()
 
 
