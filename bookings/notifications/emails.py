@@ -13,6 +13,7 @@ are /fr/... too.
 """
 
 import logging
+import re
 from datetime import datetime
 from functools import partial
 
@@ -44,11 +45,15 @@ _TEMPLATES = {
 # A reminder changes nothing in the patient's calendar: it carries no .ics, so no calendar app
 # offers to "accept" the same appointment again.
 _WITH_CALENDAR = {BOOKED, RESCHEDULED, CANCELLED}
+_ASCII_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def render_templated_email(*, template: str, context: dict) -> tuple[str, str, str]:
     """Render `<template>_subject.txt`, `.txt` and `.html`: the subject, text and HTML."""
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    # One line. Only ASCII whitespace is collapsed: str.split() would also turn the French
+    # non-breaking spaces ("Rappel\u00a0:") into breakable ones.
+    subject = _ASCII_WHITESPACE.sub(" ", render_to_string(f"{template}_subject.txt", context))
+    subject = subject.strip(" ")
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return subject, text, html
