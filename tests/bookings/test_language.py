@@ -85,6 +85,10 @@ def test_it_keeps_the_french_pages_language_and_links_the_french_manage_page(
         capture=django_capture_on_commit_callbacks,
     )
     assert appointment.language == "fr"
+    # The history is the staff's, and stays English.
+    with translation.override("en"):
+        when = clock.describe_moment(start)
+    assert appointment.events.get().detail == f"Booked online for {when} with Alex Rivera"
     (message,) = mailoutbox
     manage = f"{SITE}/fr/appointments/{appointment.manage_token}/"
     assert manage in message.body
