@@ -8,6 +8,9 @@ passes its own paths as `translated_paths` in the template context.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
@@ -39,3 +42,20 @@ def language_links(request: HttpRequest, translated_paths: dict | None = None) -
         LanguageLink(code, name, paths[code], query, code == current)
         for code, name in settings.LANGUAGES
     ]
+
+
+def localized(field: str, language: str | None = None, *, output_field=None):
+    """A translated field (modeltranslation) in SQL, as reading it on a row gives it: the active
+    language's column, or the English one where that is empty. Also across a relation
+    ("risk_factor__name"). Text by default; an array field passes its own `output_field`."""
+    language = language or get_language()
+    english = F(f"{field}_{settings.LANGUAGE_CODE}")
+    if language == settings.LANGUAGE_CODE:
+        return english
+    output_field = output_field or TextField()
+    empty = Value([] if isinstance(output_field, ArrayField) else "", output_field=output_field)
+    return Coalesce(
+        NullIf(F(f"{field}_{language}"), empty, output_field=output_field),
+        english,
+        output_field=output_field,
+    )

@@ -8,6 +8,7 @@ and their pages say they are sample content, not clinical advice.
 from datetime import date
 from pathlib import Path
 
+from conditions import demo_fr
 from conditions.importer import ParsedArticle, import_article_file, save_article
 from conditions.models import BodyRegion, Condition, RiskFactor, Treatment
 from conditions.sections import SECTION_NAMES
@@ -323,6 +324,25 @@ def load(command):
         treatment = Treatment.objects.filter(name__iexact=name).first()
         if treatment and treatment.kind == Treatment.Kind.OTHER:
             _set_fields(treatment, kind=kind)
+    _load_french(command)
+
+
+def _load_french(command):
+    """The French of the seed article, the samples and their links (conditions/demo_fr.py), in
+    the French columns; French an editor already wrote is kept."""
+    translated = 0
+    for condition in Condition.objects.filter(slug_en__in=demo_fr.CONDITIONS):
+        french = demo_fr.CONDITIONS[condition.slug_en]
+        if condition.title_fr:
+            continue
+        _set_fields(condition, **{f"{field}_fr": value for field, value in french.items()})
+        translated += 1
+    for model, names in ((RiskFactor, demo_fr.RISK_FACTORS), (Treatment, demo_fr.TREATMENTS)):
+        for row in model.objects.filter(name_fr__isnull=True):
+            french = names.get(row.name_en)
+            if french:
+                _set_fields(row, name_fr=french["name"], description_fr=french["description"])
+    command.stdout.write(f"Condition library: French added to {translated} conditions.")
 
 
 def _save_sample(sample: dict, *, publish: bool) -> Condition:

@@ -11,20 +11,30 @@ from django.utils import timezone
 # The text-search configuration of each language's stored vector and every query against it.
 SEARCH_CONFIG = "english"
 SEARCH_CONFIGS = {"en": "english", "fr": "french"}
+# What a list of conditions shows (index, search, related), in every language's columns:
+# modeltranslation reads the page's language, or the English where the French is missing.
+LIST_FIELDS = (
+    *(
+        f"{field}_{code}"
+        for field in ("title", "slug", "summary", "alternate_names")
+        for code in SEARCH_CONFIGS
+    ),
+    "is_sample",
+)
 
 
-# The regions patients browse by (name, slug), as migration 0005 creates them.
+# The regions patients browse by (name, slug, French name), as migrations 0005 and 0011 make them.
 DEFAULT_BODY_REGIONS = [
-    ("Head & neck", "head-neck"),
-    ("Shoulder", "shoulder"),
-    ("Elbow & forearm", "elbow-forearm"),
-    ("Wrist & hand", "wrist-hand"),
-    ("Back", "back"),
-    ("Hip & groin", "hip-groin"),
-    ("Thigh", "thigh"),
-    ("Knee", "knee"),
-    ("Lower leg", "lower-leg"),
-    ("Ankle & foot", "ankle-foot"),
+    ("Head & neck", "head-neck", "Tête et cou"),
+    ("Shoulder", "shoulder", "Épaule"),
+    ("Elbow & forearm", "elbow-forearm", "Coude et avant-bras"),
+    ("Wrist & hand", "wrist-hand", "Poignet et main"),
+    ("Back", "back", "Dos"),
+    ("Hip & groin", "hip-groin", "Hanche et aine"),
+    ("Thigh", "thigh", "Cuisse"),
+    ("Knee", "knee", "Genou"),
+    ("Lower leg", "lower-leg", "Jambe"),
+    ("Ankle & foot", "ankle-foot", "Cheville et pied"),
 ]
 
 
@@ -45,8 +55,10 @@ class BodyRegion(models.Model):
     @classmethod
     def ensure_defaults(cls) -> None:
         """Create any of the default regions that are missing (after a flush, say)."""
-        for order, (name, slug) in enumerate(DEFAULT_BODY_REGIONS, start=1):
-            cls.objects.get_or_create(slug=slug, defaults={"name": name, "order": order * 10})
+        for order, (name, slug, name_fr) in enumerate(DEFAULT_BODY_REGIONS, start=1):
+            cls.objects.get_or_create(
+                slug=slug, defaults={"name_en": name, "name_fr": name_fr, "order": order * 10}
+            )
 
 
 class RiskFactorQuerySet(models.QuerySet):

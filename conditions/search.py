@@ -1,8 +1,11 @@
 """Full-text search over published conditions, with safe highlighted snippets and "did you mean".
 
-The stored `Condition.search_vector` (GIN-indexed) is matched with a web-search query (quotes,
-OR, -minus), ranked with `ts_rank`; snippets come from `ts_headline` over the summary, the linked
-risk factors and treatments, and the sections.
+The page's language picks the stored vector (GIN-indexed, kept by the database): English
+`search_vector`, or French `search_vector_fr`, whose text and queries are folded by the database's
+`conditions_fold` (lower case, no accents). It is matched with a web-search query (quotes, OR,
+-minus), ranked with `ts_rank`; snippets come from `ts_headline` over the summary, the linked risk
+factors and treatments, and the sections, all in the page's language (English where a French text
+is missing, as on the page).
 """
 
 import difflib
@@ -10,17 +13,21 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
+from django.db.models import CharField, F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clinic.i18n import localized
 from conditions.models import (
-    SEARCH_CONFIG,
+    LIST_FIELDS,
+    SEARCH_CONFIGS,
     Condition,
     ConditionRiskFactor,
     ConditionTreatment,
@@ -77,7 +84,7 @@ def _names_of(link_model, target: str, label: str):
 
     `label` brings its own colon: French puts a space before it.
     """
-    names = StringAgg(f"{target}__name", ", ", order_by=("order", "pk"))
+    names = StringAgg(localized(f"{target}__name"), ", ", order_by=("order", "pk"))
     listed = (
         link_model.objects.filter(condition=OuterRef("pk"))
         .values("condition")
@@ -89,7 +96,7 @@ def _names_of(link_model, target: str, label: str):
 
 def _without_summary(section):
     # Articles often open with the summary sentence again: a snippet shows it once.
-    return Replace(section, F("summary"), Value(""), output_field=TextField())
+    return Replace(section, localized("summary"), Value(""), output_field=TextField())
 
 
 # Markdown's list, heading and emphasis marks, removed from the (short) snippet in Python: per
@@ -105,13 +112,13 @@ def _without_markdown(headline: str) -> str:
 def _document():
     # The alternate names are left out: the result shows them on their own line already.
     parts = [
-        F("summary"),
+        localized("summary"),
         # In the visitor's language: the snippet shows these labels.
         _names_of(ConditionRiskFactor, "risk_factor", _("Risk factors:")),
         _names_of(ConditionTreatment, "treatment", _("Treatments:")),
     ]
     for name in SECTION_NAMES:
-        parts += [Value(" "), _without_summary(F(name))]
+        parts += [Value(" "), _without_summary(localized(name))]
     return _tags_hidden(Concat(*parts, output_field=TextField()))
 
 
@@ -123,7 +130,7 @@ def _highlight(text, query, **options):
     return SearchHeadline(
         _tags_hidden(text),
         query,
-        config=SEARCH_CONFIG,
+        config=SEARCH_CONFIGS[get_language()],
         start_sel=MARK_START,
         stop_sel=MARK_STOP,
         **options,
@@ -132,12 +139,16 @@ def _highlight(text, query, **options):
 
 def matching_conditions(query_text: str):
     """Published conditions matching the web-search query, best first, with rank and headline."""
-    query = SearchQuery(query_text, config=SEARCH_CONFIG, search_type="websearch")
+    language = get_language()
+    vector = "search_vector" if language == "en" else f"search_vector_{language}"
+    if language != "en":
+        query_text = Func(Value(query_text), function="conditions_fold", output_field=TextField())
+    query = SearchQuery(query_text, config=SEARCH_CONFIGS[language], search_type="websearch")
     return (
         Condition.objects.published()
-        .filter(search_vector=query)
+        .filter(**{vector: query})
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
+            rank=SearchRank(F(vector), query),
             headline=_highlight(
                 _document(),
                 query,
@@ -149,7 +160,9 @@ def matching_conditions(query_text: str):
             # The "Also known as" line, every name kept and the matching words marked.
             names_headline=_highlight(
                 Func(
-                    F("alternate_names"),
+                    localized(
+                        "alternate_names", output_field=ArrayField(CharField(max_length=120))
+                    ),
                     Value(", "),
                     function="array_to_string",
                     output_field=TextField(),
@@ -158,19 +171,17 @@ def matching_conditions(query_text: str):
                 highlight_all=True,
             ),
         )
-        .only("title", "slug", "summary", "alternate_names", "is_sample")
-        .order_by("-rank", "title")
+        .only(*LIST_FIELDS)
+        .order_by("-rank", localized("title").asc())
     )
 
 
 def suggestions_for(query_text: str) -> list[Suggestion]:
     """Close titles and alternate names for a query that found nothing (one query)."""
     names = {}
-    for title, slug, alternate_names in Condition.objects.published().values_list(
-        "title", "slug", "alternate_names"
-    ):
-        for name in [title, *alternate_names]:
-            names.setdefault(name.lower(), (name, title, slug))
+    for condition in Condition.objects.published().only(*LIST_FIELDS):
+        for name in [condition.title, *condition.alternate_names]:
+            names.setdefault(name.lower(), (name, condition.title, condition.slug))
     close = difflib.get_close_matches(query_text.lower(), list(names), n=3, cutoff=0.6)
     return [
         Suggestion(

@@ -1,18 +1,23 @@
+import unicodedata
 from itertools import groupby
 
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.conf import settings
+from django.db.models import Case, Prefetch, Q, When
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from clinic.i18n import localized
 from clinic.page_cache import cached_for_visitors, exclude_from_page_cache
 from clinic.ratelimit import rate_limit
 from conditions import search as condition_search
 from conditions.json_ld import condition_json_ld
 from conditions.models import (
+    LIST_FIELDS,
     BodyRegion,
     Condition,
     ConditionRiskFactor,
@@ -20,8 +25,6 @@ from conditions.models import (
     RiskFactor,
 )
 from conditions.sections import SECTIONS
-
-LIST_FIELDS = ("title", "slug", "summary", "alternate_names", "is_sample")
 
 
 def _get_condition_for(request, slug: str) -> Condition:
@@ -46,7 +49,16 @@ def _get_condition_for(request, slug: str) -> Condition:
     )
     if not (request.user.is_authenticated and request.user.is_staff):
         conditions = conditions.published()
-    return get_object_or_404(conditions, slug=slug)
+    # Either language's slug: the switcher and old links land on the page, which then
+    # redirects to its own slug in the page's language. The page's language wins a tie.
+    slugs = Q()
+    for code, _name in settings.LANGUAGES:
+        slugs |= Q(**{f"slug_{code}": slug})
+    own_slug_first = Case(When(**{f"slug_{get_language()}": slug}, then=0), default=1)
+    condition = conditions.filter(slugs).order_by(own_slug_first).first()
+    if condition is None:
+        raise Http404("No condition has this slug.")
+    return condition
 
 
 @require_safe
@@ -55,12 +67,14 @@ def condition_index(request):
     regions = list(BodyRegion.objects.all())
     region_slug = request.GET.get("region", "")
     region = next((r for r in regions if r.slug == region_slug), None)
-    conditions = Condition.objects.published().only(*LIST_FIELDS).order_by("title")
+    conditions = Condition.objects.published().only(*LIST_FIELDS)
     if region is not None:
         conditions = conditions.filter(body_regions=region)
+    # Sorted as read, in the page's language, accents aside (Élongation among the Es).
+    ordered = sorted(conditions, key=lambda c: _reading_order(c.title))
     letters = [
         (letter, list(items))
-        for letter, items in groupby(conditions, key=lambda c: _index_letter(c.title))
+        for letter, items in groupby(ordered, key=lambda c: _index_letter(c.title))
     ]
     unknown_region = bool(region_slug) and region is None
     response = render(
@@ -79,8 +93,15 @@ def condition_index(request):
     return response
 
 
+def _reading_order(title: str) -> str:
+    unaccented = "".join(
+        char for char in unicodedata.normalize("NFD", title) if not unicodedata.combining(char)
+    )
+    return unaccented.casefold()
+
+
 def _index_letter(title: str) -> str:
-    first = title[:1].upper()
+    first = _reading_order(title[:1]).upper()
     return first if first.isalpha() else "#"
 
 
@@ -94,6 +115,7 @@ def _page_sections(condition: Condition) -> list[dict]:
             "name": part.name,
             "heading": part.heading,
             "text": getattr(condition, part.name),
+            "language": _fallback_language(condition, part.name),
         }
         if part.name == "causes" and risk_factor_links:
             section.update(
@@ -114,6 +136,8 @@ def _page_sections(condition: Condition) -> list[dict]:
 @cached_for_visitors
 def condition_detail(request, slug):
     condition = _get_condition_for(request, slug)
+    if slug != condition.slug:
+        return HttpResponsePermanentRedirect(condition.get_absolute_url())
     canonical_url = request.build_absolute_uri(condition.get_absolute_url())
     return render(
         request,
@@ -123,8 +147,35 @@ def condition_detail(request, slug):
             "sections": _page_sections(condition),
             "canonical_url": canonical_url,
             "json_ld": condition_json_ld(condition, canonical_url),
+            "translated_paths": _paths_in_each_language(condition),
+            "untranslated": _untranslated(condition),
+            "title_language": _fallback_language(condition, "title"),
         },
     )
+
+
+def _paths_in_each_language(condition: Condition) -> dict[str, str]:
+    """The article's own URL in each language: its slugs differ (crampes-au-mollet)."""
+    paths = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            paths[code] = condition.get_absolute_url()
+    return paths
+
+
+def _fallback_language(condition: Condition, field: str) -> str | None:
+    """ "en" where the page shows the English text of `field` for want of its own language's."""
+    language = get_language()
+    english = settings.LANGUAGE_CODE
+    if language == english or getattr(condition, f"{field}_{language}"):
+        return None
+    return english if getattr(condition, f"{field}_{english}") else None
+
+
+def _untranslated(condition: Condition) -> bool:
+    """Whether the page shows some English text in place of the page's language."""
+    fields = ["title", "summary", *(section.name for section in SECTIONS)]
+    return any(_fallback_language(condition, field) for field in fields)
 
 
 @require_safe
@@ -137,7 +188,7 @@ def risk_factor_detail(request, slug):
                 condition__status=Condition.Status.PUBLISHED
             )
             .select_related("condition")
-            .order_by("condition__title"),
+            .order_by(localized("condition__title").asc()),
             to_attr="published_links",
         )
     )
