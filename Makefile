@@ -52,9 +52,7 @@ test: setup
 # Refresh locale/fr/LC_MESSAGES/django.po from the marked strings (needs GNU gettext: xgettext).
 # tests/clinic/test_translations.py fails while any French translation is missing.
 messages: install
-	DEBUG=true $(BIN)/python manage.py makemessages --locale fr --no-obsolete \
-	  --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'mutants/*' \
-	  --ignore 'tests/*' --ignore 'bench/*' --ignore 'deploy/*' --add-location file
+	DEBUG=true $(BIN)/python manage.py update_translations
 
 # ruff, then the import contracts DESIGN.md sets (pyproject.toml, [tool.importlinter]).
 lint: install

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from bookings import services
 from bookings.admin_forms import AppointmentAdminForm, TimeOffAdminForm
@@ -47,12 +48,20 @@ class BookingRulesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "duration_minutes", "buffer_minutes", "price", "active", "order"]
+class ServiceAdmin(TranslationAdmin):
+    list_display = [
+        "name",
+        "name_fr",
+        "duration_minutes",
+        "buffer_minutes",
+        "price",
+        "active",
+        "order",
+    ]
     list_filter = ["active"]
     list_editable = ["active", "order"]
-    search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name_en", "name_fr", "description_en", "description_fr"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
 
 class WorkingHoursInline(admin.TabularInline):

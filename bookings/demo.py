@@ -15,30 +15,41 @@ from bookings.models import BookingRules, Service, Therapist, WorkingHours
 SERVICES = [
     {
         "slug": "initial-assessment",
-        "name": "Initial assessment",
+        "name_en": "Initial assessment",
+        "name_fr": "Bilan initial",
         "duration_minutes": 60,
         "buffer_minutes": 15,
         "price": Decimal("140.00"),
         "order": 1,
-        "description": "A first visit: history, examination, a diagnosis and a treatment plan.",
+        "description_en": "A first visit: history, examination, a diagnosis and a treatment plan.",
+        "description_fr": (
+            "Une première séance\u00a0: vos antécédents, un examen, un diagnostic et un plan "
+            "de traitement."
+        ),
     },
     {
         "slug": "follow-up",
-        "name": "Follow-up",
+        "name_en": "Follow-up",
+        "name_fr": "Séance de suivi",
         "duration_minutes": 30,
         "buffer_minutes": 10,
         "price": Decimal("85.00"),
         "order": 2,
-        "description": "Treatment and progress check for patients already assessed.",
+        "description_en": "Treatment and progress check for patients already assessed.",
+        "description_fr": "Soins et point sur vos progrès, après un premier bilan.",
     },
     {
         "slug": "sports-massage",
-        "name": "Sports massage",
+        "name_en": "Sports massage",
+        "name_fr": "Massage sportif",
         "duration_minutes": 45,
         "buffer_minutes": 15,
         "price": Decimal("95.00"),
         "order": 3,
-        "description": "Soft tissue massage for recovery, tightness and cramps.",
+        "description_en": "Soft tissue massage for recovery, tightness and cramps.",
+        "description_fr": (
+            "Massage des tissus mous pour la récupération, les tensions et les crampes."
+        ),
     },
 ]
 
@@ -90,7 +101,11 @@ def load(command) -> None:
     for fields in SERVICES:
         slug = fields["slug"]
         defaults = {key: value for key, value in fields.items() if key != "slug"}
-        services[slug], _ = Service.objects.get_or_create(slug=slug, defaults=defaults)
+        services[slug], created = Service.objects.get_or_create(slug=slug, defaults=defaults)
+        if not created and not services[slug].name_fr:  # a demo from before French
+            Service.objects.filter(pk=services[slug].pk).update(
+                name_fr=fields["name_fr"], description_fr=fields["description_fr"]
+            )
     for spec in THERAPISTS:
         user = command.ensure_user(
             spec["username"],

@@ -27,12 +27,19 @@ class ClinicProfile(models.Model):
 
     DEFAULTS = {
         "name": "Sports Medicine",
-        "tagline": "Sports Injury Prevention & Rehabilitation",
+        "tagline_en": "Sports Injury Prevention & Rehabilitation",
         "phone": "+1-650-815-6552",
         "phone_label": "US",
         "second_phone": "+33784264352",
         "second_phone_label": "France",
-        "award_line": "Voted Best Sports Therapy Clinic in the San Francisco Bay Area 2010-2018!",
+        "award_line_en": (
+            "Voted Best Sports Therapy Clinic in the San Francisco Bay Area 2010-2018!"
+        ),
+        "tagline_fr": "Prévention et rééducation des blessures du sport",
+        "award_line_fr": (
+            "Élu meilleur cabinet de kinésithérapie du sport de la baie de San Francisco "
+            "de 2010 à 2018\u00a0!"
+        ),
     }
 
     class Meta:

@@ -8,6 +8,9 @@ and their pages say they are sample content, not clinical advice.
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
+from django.utils.translation import override
+
 from conditions import demo_fr
 from conditions.importer import ParsedArticle, import_article_file, save_article
 from conditions.models import BodyRegion, Condition, RiskFactor, Treatment
@@ -287,6 +290,7 @@ DRAFT_SAMPLE = {
 CALF_CRAMPS_EXTRAS = {"alternate_names": ["charley horse", "leg cramp", "muscle cramp"]}
 
 
+@override(settings.LANGUAGE_CODE)  # English fields by name; the French by their own (_fr)
 def load(command):
     BodyRegion.ensure_defaults()
     result = import_article_file(SEED, publish=True)

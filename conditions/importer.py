@@ -22,10 +22,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import override
 
 from conditions.markdown import escape_markdown
 from conditions.models import (
@@ -291,7 +293,8 @@ def _sync_links(condition, link_model, target_field: str, rows: list) -> bool:
 
 
 @transaction.atomic
-def save_article(
+@override(settings.LANGUAGE_CODE)  # the clinic's articles are English: their fields, whatever
+def save_article(  # language the caller runs in
     article: ParsedArticle, *, publish: bool = False, body_region: BodyRegion | None = None
 ) -> SaveResult:
     """Create or update the condition for a parsed article, matched by slug; one transaction.

@@ -7,6 +7,7 @@ from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # The text-search configuration of each language's stored vector and every query against it.
 SEARCH_CONFIG = "english"
@@ -75,13 +76,13 @@ class RiskFactor(models.Model):
     """Something that raises the risk of one or more conditions; one row shared by all of them."""
 
     class Category(models.TextChoices):
-        TRAINING = "training", "Training and activity"
-        NUTRITION = "nutrition", "Nutrition and hydration"
-        MUSCLE_JOINT = "muscle_joint", "Muscles and joints"
-        BIOMECHANICS = "biomechanics", "Biomechanics and equipment"
-        RECOVERY = "recovery", "Rest and recovery"
-        MEDICAL = "medical", "Medical"
-        OTHER = "other", "Other"
+        TRAINING = "training", _("Training and activity")
+        NUTRITION = "nutrition", _("Nutrition and hydration")
+        MUSCLE_JOINT = "muscle_joint", _("Muscles and joints")
+        BIOMECHANICS = "biomechanics", _("Biomechanics and equipment")
+        RECOVERY = "recovery", _("Rest and recovery")
+        MEDICAL = "medical", _("Medical")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -110,12 +111,12 @@ class Treatment(models.Model):
     """A treatment the clinic offers; one row shared by every condition it helps."""
 
     class Kind(models.TextChoices):
-        MANUAL = "manual", "Manual therapy"
-        EXERCISE = "exercise", "Exercise"
-        MODALITY = "modality", "Modality (heat, electrotherapy)"
-        EDUCATION = "education", "Education and advice"
-        EQUIPMENT = "equipment", "Footwear, taping and equipment"
-        OTHER = "other", "Other"
+        MANUAL = "manual", _("Manual therapy")
+        EXERCISE = "exercise", _("Exercise")
+        MODALITY = "modality", _("Modality (heat, electrotherapy)")
+        EDUCATION = "education", _("Education and advice")
+        EQUIPMENT = "equipment", _("Footwear, taping and equipment")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)

@@ -35,6 +35,17 @@ def _compile_translations():
             return
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request to a /fr/ page leaves French active in the thread
+    (as in a real worker until its next request)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def admin_user(django_user_model):
     """A superuser: every permission, for admin pages."""

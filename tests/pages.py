@@ -16,3 +16,18 @@ PUBLIC_PAGES = [
     "/book/?condition=calf-cramps",
     "/no-such-page/",
 ]
+
+# The same pages in French.
+FRENCH_PAGES = [
+    "/fr/",
+    "/fr/conditions/",
+    "/fr/conditions/?region=lower-leg",
+    "/fr/conditions/crampes-au-mollet/",
+    "/fr/risk-factors/dehydration/",
+    "/fr/search/?q=crampe",
+    "/fr/search/?q=zzqxv",
+    "/fr/book/",
+    "/fr/book/?condition=calf-cramps",
+    "/fr/no-such-page/",
+]
+PUBLIC_PAGES += FRENCH_PAGES

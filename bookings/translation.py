@@ -1,0 +1,11 @@
+"""What patients read about each service, in English and French (django-modeltranslation): the
+booking pages, emails and calendar files show the patient's language, or the English."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from bookings.models import Service
+
+
+@register(Service)
+class ServiceTranslation(TranslationOptions):
+    fields = ("name", "description")
