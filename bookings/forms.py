@@ -108,7 +108,7 @@ class BookingChoiceForm(forms.Form):
         slug = self.cleaned_data["condition"]
         if not slug:
             return None
-        condition = Condition.objects.published().filter(slug=slug).first()
+        condition = Condition.objects.published().with_slug(slug).first()
         if condition is None:
             raise ValidationError(
                 _("We could not find that condition; you can still describe it in your own words."),

@@ -7,6 +7,7 @@ from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # The text-search configuration of each language's stored vector and every query against it.
@@ -139,6 +140,15 @@ class ConditionQuerySet(models.QuerySet):
 
     def review_due_by(self, day: date):
         return self.filter(next_review_due__lte=day)
+
+    def with_slug(self, slug: str):
+        """The conditions with this slug in any language (a link keeps its slug when the
+        language switcher changes the page's), the page's own language's first."""
+        slugs = models.Q()
+        for code in SEARCH_CONFIGS:
+            slugs |= models.Q(**{f"slug_{code}": slug})
+        own_first = models.Case(models.When(**{f"slug_{get_language()}": slug}, then=0), default=1)
+        return self.filter(slugs).order_by(own_first)
 
 
 class Condition(models.Model):

@@ -2,7 +2,7 @@ import unicodedata
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Case, Prefetch, Q, When
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -50,12 +50,8 @@ def _get_condition_for(request, slug: str) -> Condition:
     if not (request.user.is_authenticated and request.user.is_staff):
         conditions = conditions.published()
     # Either language's slug: the switcher and old links land on the page, which then
-    # redirects to its own slug in the page's language. The page's language wins a tie.
-    slugs = Q()
-    for code, _name in settings.LANGUAGES:
-        slugs |= Q(**{f"slug_{code}": slug})
-    own_slug_first = Case(When(**{f"slug_{get_language()}": slug}, then=0), default=1)
-    condition = conditions.filter(slugs).order_by(own_slug_first).first()
+    # redirects to its own slug in the page's language.
+    condition = conditions.with_slug(slug).first()
     if condition is None:
         raise Http404("No condition has this slug.")
     return condition

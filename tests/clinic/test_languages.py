@@ -189,3 +189,17 @@ def test_no_english_is_left_on_a_french_page(client, demo_data, path):
     # Strings nobody marked: common English words between French ones.
     words = set(re.findall(r"\b[a-z]+\b", text.lower()))
     assert words & {"the", "your", "and", "with", "this", "book", "please"} == set()
+
+
+@pytest.mark.parametrize(
+    "path", ["/fr/book/?condition=crampes-au-mollet", "/book/?condition=crampes-au-mollet"]
+)
+def test_a_booking_started_from_a_french_article_keeps_it_in_either_language(
+    client, demo_data, path
+):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Crampes au mollet" in page or "Calf Cramps" in page
+    assert "could not find that condition" not in page
+    assert "pas trouvé cette affection" not in page
