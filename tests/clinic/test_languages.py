@@ -162,8 +162,9 @@ def test_times_are_written_the_french_way_on_french_pages():
 
     moment = datetime(2026, 12, 15, 17, 0, tzinfo=UTC)  # 9:00 in the clinic's Pacific zone
     with translation.override("fr"):
-        assert clock.zoned_time_label(moment) == "9 h 00 heure du Pacifique"
-        assert clock.moment_label(moment) == "mar. 15 déc., 9 h 00"
+        # No-break spaces: "9 h 00" is never split across two lines.
+        assert clock.zoned_time_label(moment) == "9\u00a0h\u00a000 heure du Pacifique"
+        assert clock.moment_label(moment) == "mar. 15 déc., 9\u00a0h\u00a000"
     assert clock.zoned_time_label(moment) == "9:00 AM Pacific time"
 
 
