@@ -153,7 +153,7 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
         "status",
         "source",
     ]
-    list_filter = [AppointmentDateFilter, "status", "therapist", "service", "source"]
+    list_filter = [AppointmentDateFilter, "status", "therapist", "service", "source", "language"]
     date_hierarchy = "starts_at"
     search_fields = [
         "patient_name",
@@ -171,6 +171,7 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
         "ends_at",
         "blocked_until",
         "source",
+        "language",  # the patient's emails are written in it
         "created_at",
         "updated_at",
         "cancelled_at",

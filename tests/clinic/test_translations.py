@@ -53,8 +53,8 @@ def test_the_catalogue_has_every_string_the_code_marks(tmp_path):
     # makemessages over a copy of the code: a string marked since the last `make messages` (or a
     # catalogue edited by hand) shows up as a difference in msgids.
     if not shutil.which("xgettext"):
-        if os.environ.get("CI"):
-            pytest.fail("GNU gettext is needed in CI: apt-get install gettext")
+        if os.environ.get("CLINIC_REQUIRE_BROWSER"):  # CI: .ci/run installs gettext
+            pytest.fail("GNU gettext (xgettext) is not installed but CLINIC_REQUIRE_BROWSER is set")
         pytest.skip("GNU gettext (xgettext) is not installed")
     copy = tmp_path / "site"
     shutil.copytree(
