@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from clinic.admin import DateDrillDownInRange
 from conditions.forms import ConditionForm
@@ -15,6 +15,7 @@ from conditions.models import (
     ConditionDueForReview,
     ConditionRiskFactor,
     ConditionTreatment,
+    RedFlag,
     RiskFactor,
     SearchMiss,
     Treatment,
@@ -64,6 +65,16 @@ class ConditionTreatmentInline(admin.TabularInline):
     ordering = ["order", "pk"]
 
 
+class RedFlagInline(TranslationTabularInline):
+    """The article's “When to get urgent help” cards; the page shows them most urgent first."""
+
+    model = RedFlag
+    fields = ["order", "urgency", "sign", "meaning"]
+    extra = 1
+    ordering = ["order", "pk"]
+    verbose_name_plural = "when to get urgent help (red flags)"
+
+
 @admin.register(Condition)
 class ConditionAdmin(DateDrillDownInRange, TranslationAdmin):
     form = ConditionForm
@@ -84,7 +95,7 @@ class ConditionAdmin(DateDrillDownInRange, TranslationAdmin):
     prepopulated_fields = {"slug_en": ["title_en"], "slug_fr": ["title_fr"]}
     autocomplete_fields = ["related_conditions"]
     filter_horizontal = ["body_regions"]
-    inlines = [ConditionRiskFactorInline, ConditionTreatmentInline]
+    inlines = [RedFlagInline, ConditionRiskFactorInline, ConditionTreatmentInline]
     actions = ["publish", "unpublish"]
     readonly_fields = ["preview_link", "published_at", "created_at", "updated_at"]
     date_hierarchy = "updated_at"

@@ -338,3 +338,39 @@ class SearchMiss(models.Model):
                 f"SET count = {table}.count + 1, last_seen = EXCLUDED.last_seen",
                 [query, now, now],
             )
+
+
+class RedFlag(models.Model):
+    """A sign that needs care sooner than a booked session: shown near the top of the article,
+    most urgent first."""
+
+    class Urgency(models.TextChoices):
+        # Declared most urgent first: the page groups the cards in this order.
+        EMERGENCY = "emergency", _("Call 911 now")
+        TODAY = "today", _("See a doctor today")
+        BOOK = "book", _("Book a physical therapist")
+
+    # The number the emergency cards dial (the clinic is in the United States).
+    EMERGENCY_NUMBER = "911"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="red_flags")
+    sign = models.CharField(
+        max_length=300,
+        help_text="What the patient notices, e.g. “A swollen, warm, red calf”.",
+    )
+    meaning = models.CharField(
+        max_length=300, blank=True, help_text="What it may be, e.g. “may be a blood clot”."
+    )
+    urgency = models.CharField(max_length=10, choices=Urgency, default=Urgency.TODAY)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "red flag"
+
+    def __str__(self):
+        return f"{self.condition}: {self.sign}"
+
+    @property
+    def urgency_rank(self) -> int:
+        return list(self.Urgency.values).index(self.urgency)

@@ -8,7 +8,7 @@ read the columns directly (migration 0009).
 
 from modeltranslation.translator import TranslationOptions, register
 
-from conditions.models import BodyRegion, Condition, RiskFactor, Treatment
+from conditions.models import BodyRegion, Condition, RedFlag, RiskFactor, Treatment
 from conditions.sections import SECTION_NAMES
 
 
@@ -33,3 +33,8 @@ class TreatmentTranslation(TranslationOptions):
 class BodyRegionTranslation(TranslationOptions):
     fields = ("name",)
     empty_values = {"name": None}  # unique too
+
+
+@register(RedFlag)
+class RedFlagTranslation(TranslationOptions):
+    fields = ("sign", "meaning")

@@ -78,6 +78,8 @@ def test_saving_in_the_admin_updates_the_search_vector_with_the_inlines(editor_c
         "risk_factor_links-0-note": "Sweat losses in the heat",
         "treatment_links-TOTAL_FORMS": "0",
         "treatment_links-INITIAL_FORMS": "0",
+        "red_flags-TOTAL_FORMS": "0",
+        "red_flags-INITIAL_FORMS": "0",
     }
     for name in ["anatomy", "causes", "symptoms", "diagnosis", "treatment"]:
         data[f"{name}_en"] = ""
@@ -109,6 +111,8 @@ def test_the_admin_refuses_a_review_due_before_the_last_review(editor_client):
             "risk_factor_links-INITIAL_FORMS": "0",
             "treatment_links-TOTAL_FORMS": "0",
             "treatment_links-INITIAL_FORMS": "0",
+            "red_flags-TOTAL_FORMS": "0",
+            "red_flags-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

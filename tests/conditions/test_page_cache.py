@@ -72,6 +72,8 @@ def condition_form(condition: Condition, **changes) -> dict:
         "reviewed_by": condition.reviewed_by,
         "treatment_links-TOTAL_FORMS": "0",
         "treatment_links-INITIAL_FORMS": "0",
+        "red_flags-TOTAL_FORMS": "0",
+        "red_flags-INITIAL_FORMS": "0",
     }
     links = list(condition.risk_factor_links.all())
     data["risk_factor_links-TOTAL_FORMS"] = data["risk_factor_links-INITIAL_FORMS"] = len(links)
