@@ -9,11 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import override
 
 from conditions import demo_fr
 from conditions.importer import ParsedArticle, import_article_file, save_article
-from conditions.models import BodyRegion, Condition, RiskFactor, Treatment
+from conditions.models import BodyRegion, Condition, RedFlag, RiskFactor, Treatment
 from conditions.sections import SECTION_NAMES
 
 SEED = Path(__file__).resolve().parent / "seeds" / "calf-cramps.txt"
@@ -289,6 +290,143 @@ DRAFT_SAMPLE = {
 
 CALF_CRAMPS_EXTRAS = {"alternate_names": ["charley horse", "leg cramp", "muscle cramp"]}
 
+EMERGENCY, TODAY, BOOK = RedFlag.Urgency.EMERGENCY, RedFlag.Urgency.TODAY, RedFlag.Urgency.BOOK
+# "When to get urgent help", by English slug: (urgency, sign, meaning), in the order shown.
+# Written for this project, the clinic's own article's included: demo content like the samples,
+# for the clinic's clinical review before real use. The French is in demo_fr.RED_FLAGS.
+RED_FLAGS = {
+    "calf-cramps": [
+        (
+            EMERGENCY,
+            "A swollen, warm, red calf, or breathlessness",
+            "may be a blood clot in the leg or the lungs (DVT or pulmonary embolism)",
+        ),
+        (
+            TODAY,
+            "Cramps with weakness, numbness or pins and needles in the leg",
+            "may be a nerve or circulation problem a doctor should check",
+        ),
+        (
+            TODAY,
+            "Frequent cramps with no clear cause, or since starting a new medicine",
+            "a doctor can check your medicines and order blood tests",
+        ),
+        (
+            BOOK,
+            "Cramps that keep coming back with training",
+            "a physical therapist can find and treat what sets them off",
+        ),
+    ],
+    "shin-splints": [
+        (
+            EMERGENCY,
+            "Severe, worsening pain in a tight, swollen lower leg, or a numb foot",
+            "may be raised pressure in the muscles (acute compartment syndrome)",
+        ),
+        (
+            TODAY,
+            "Pain in one small spot on the bone, pain at night or at rest, or pain that makes "
+            "you limp",
+            "may be a stress fracture",
+        ),
+        (
+            BOOK,
+            "Shin pain that comes back every time you run",
+            "your training and the leg's strength can be adjusted",
+        ),
+    ],
+    "achilles-tendinopathy": [
+        (
+            TODAY,
+            "A sudden snap or a feeling of being kicked at the back of the ankle, then trouble "
+            "pushing off or standing on tiptoe",
+            "may be a torn (ruptured) Achilles tendon",
+        ),
+        (
+            BOOK,
+            "Stiffness or pain at the back of the ankle for more than a few weeks",
+            "a loading programme helps most tendons recover",
+        ),
+    ],
+    "patellofemoral-pain-syndrome": [
+        (
+            TODAY,
+            "A hot, red, swollen knee, especially with a fever",
+            "may be an infection in the joint",
+        ),
+        (
+            TODAY,
+            "A knee that swelled quickly after an injury, locks or gives way",
+            "may be a ligament or cartilage injury",
+        ),
+        (
+            BOOK,
+            "Pain around the kneecap on stairs or squatting for more than a few weeks",
+            "strength work and load advice usually help",
+        ),
+    ],
+    "ankle-sprain": [
+        (
+            EMERGENCY,
+            "An ankle that looks out of shape, or a foot that is cold, pale or numb",
+            "may be a dislocation or an injured blood vessel or nerve",
+        ),
+        (
+            TODAY,
+            "You cannot take four steps on it, or the bone at the ankle or the middle of the "
+            "foot is very tender",
+            "may be a broken bone that needs an X-ray",
+        ),
+        (
+            BOOK,
+            "An ankle that keeps giving way, or swelling that has not settled after a few weeks",
+            "balance and strength training lowers the risk of another sprain",
+        ),
+    ],
+    "plantar-fasciitis": [
+        (
+            TODAY,
+            "Heel pain after a fall or a jump, or a heel too painful to stand on",
+            "may be a broken bone",
+        ),
+        (
+            BOOK,
+            "Heel pain that is still there after a few weeks of easing off",
+            "exercise, footwear and load advice usually help",
+        ),
+    ],
+    "hamstring-strain": [
+        (
+            EMERGENCY,
+            "A swollen, warm, red calf or thigh, or breathlessness, in the weeks after the injury",
+            "may be a blood clot in the leg or the lungs",
+        ),
+        (
+            TODAY,
+            "A pop and sudden pain high at the back of the thigh, near the buttock, with large "
+            "bruising or trouble walking",
+            "may be a tendon torn from the bone, which may need a surgeon's opinion soon",
+        ),
+        (
+            BOOK,
+            "A strain that keeps coming back, or pain when you try to sprint again",
+            "a return-to-sport programme lowers the risk of another strain",
+        ),
+    ],
+    "tennis-elbow": [
+        (
+            TODAY,
+            "A hot, red, swollen elbow, or elbow pain after a fall",
+            "may be an infection or a broken bone",
+        ),
+        (
+            BOOK,
+            "Pain on the outside of the elbow when gripping, for more than a few weeks",
+            "a graded strengthening programme usually helps",
+        ),
+    ],
+}
+
 
 @override(settings.LANGUAGE_CODE)  # English fields by name; the French by their own (_fr)
 def load(command):
@@ -328,7 +466,26 @@ def load(command):
         treatment = Treatment.objects.filter(name__iexact=name).first()
         if treatment and treatment.kind == Treatment.Kind.OTHER:
             _set_fields(treatment, kind=kind)
+    _load_red_flags(command)
     _load_french(command)
+
+
+def _load_red_flags(command):
+    """The red flags of each demo article, for an article that has none yet: an editor's own
+    (or their deleting one of these) is kept."""
+    added = 0
+    for condition in Condition.objects.filter(slug_en__in=RED_FLAGS).exclude(
+        red_flags__isnull=False
+    ):
+        RedFlag.objects.bulk_create(
+            RedFlag(condition=condition, urgency=urgency, sign=sign, meaning=meaning, order=order)
+            for order, (urgency, sign, meaning) in enumerate(RED_FLAGS[condition.slug_en], 1)
+        )
+        added += 1
+    command.stdout.write(
+        f"Condition library: red flags (demo content, for clinical review) added to {added} "
+        "conditions."
+    )
 
 
 def _load_french(command):
@@ -341,6 +498,14 @@ def _load_french(command):
             continue
         _set_fields(condition, **{f"{field}_fr": value for field, value in french.items()})
         translated += 1
+    for slug, flags in RED_FLAGS.items():
+        french = dict(zip((sign for _, sign, _ in flags), demo_fr.RED_FLAGS[slug], strict=True))
+        for flag in RedFlag.objects.filter(
+            Q(sign_fr__isnull=True) | Q(sign_fr=""), condition__slug_en=slug
+        ):
+            if flag.sign_en in french:
+                sign, meaning = french[flag.sign_en]
+                _set_fields(flag, sign_fr=sign, meaning_fr=meaning)
     for model, names in ((RiskFactor, demo_fr.RISK_FACTORS), (Treatment, demo_fr.TREATMENTS)):
         for row in model.objects.filter(name_fr__isnull=True):
             french = names.get(row.name_en)

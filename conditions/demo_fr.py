@@ -515,3 +515,127 @@ TREATMENTS = {
     },
     "taping or bracing": {"name": "strapping (taping) ou orthèse", "description": ""},
 }
+
+# "When to get urgent help" (demo.RED_FLAGS), by English slug: (sign, meaning), in the same order
+# as the English. Demo content, the clinic's own article's included, for clinical review.
+RED_FLAGS = {
+    "calf-cramps": [
+        (
+            "Un mollet gonflé, chaud et rouge, ou un essoufflement",
+            "peut être un caillot de sang dans la jambe ou les poumons (phlébite ou embolie "
+            "pulmonaire)",
+        ),
+        (
+            "Des crampes avec une faiblesse, un engourdissement ou des fourmillements dans la "
+            "jambe",
+            "peut être un problème de nerfs ou de circulation qu'un médecin doit examiner",
+        ),
+        (
+            "Des crampes fréquentes sans cause évidente, ou depuis le début d'un nouveau "
+            "médicament",
+            "un médecin peut vérifier vos médicaments et prescrire une prise de sang",
+        ),
+        (
+            "Des crampes qui reviennent sans cesse avec l'entraînement",
+            "un kinésithérapeute peut trouver et traiter ce qui les déclenche",
+        ),
+    ],
+    "shin-splints": [
+        (
+            "Une douleur intense qui s'aggrave dans une jambe tendue et gonflée, ou un pied "
+            "engourdi",
+            "peut être une hausse de pression dans les muscles (syndrome des loges aigu)",
+        ),
+        (
+            "Une douleur en un point précis de l'os, la nuit ou au repos, ou qui vous fait boiter",
+            "peut être une fracture de fatigue",
+        ),
+        (
+            "Une douleur au tibia qui revient chaque fois que vous courez",
+            "votre entraînement et la force de la jambe peuvent être ajustés",
+        ),
+    ],
+    "achilles-tendinopathy": [
+        (
+            "Un claquement soudain ou l'impression d'un coup de pied à l'arrière de la cheville, "
+            "puis du mal à pousser sur le pied ou à vous mettre sur la pointe des pieds",
+            "peut être une rupture du tendon d'Achille",
+        ),
+        (
+            "Une raideur ou une douleur à l'arrière de la cheville depuis plus de quelques "
+            "semaines",
+            "un programme de mise en charge aide la plupart des tendons à guérir",
+        ),
+    ],
+    "patellofemoral-pain-syndrome": [
+        (
+            "Un genou chaud, rouge et gonflé, surtout avec de la fièvre",
+            "peut être une infection de l'articulation",
+        ),
+        (
+            "Un genou qui a gonflé rapidement après une blessure, qui se bloque ou se dérobe",
+            "peut être une lésion d'un ligament ou du cartilage",
+        ),
+        (
+            "Une douleur autour de la rotule dans les escaliers ou accroupi depuis plus de "
+            "quelques semaines",
+            "le renforcement et des conseils sur la charge aident en général",
+        ),
+    ],
+    "ankle-sprain": [
+        (
+            "Une cheville déformée, ou un pied froid, pâle ou engourdi",
+            "peut être une luxation, ou un vaisseau sanguin ou un nerf touché",
+        ),
+        (
+            "Vous ne pouvez pas faire quatre pas, ou l'os de la cheville ou du milieu du pied est "
+            "très douloureux au toucher",
+            "peut être une fracture qui demande une radiographie",
+        ),
+        (
+            "Une cheville qui se dérobe souvent, ou un gonflement qui ne s'est pas résorbé après "
+            "quelques semaines",
+            "le travail de l'équilibre et de la force réduit le risque d'une nouvelle entorse",
+        ),
+    ],
+    "plantar-fasciitis": [
+        (
+            "Une douleur au talon après une chute ou un saut, ou un talon trop douloureux pour "
+            "vous tenir debout",
+            "peut être une fracture",
+        ),
+        (
+            "Une douleur au talon toujours présente après quelques semaines d'activité réduite",
+            "les exercices, le choix des chaussures et des conseils sur la charge aident en "
+            "général",
+        ),
+    ],
+    "hamstring-strain": [
+        (
+            "Un mollet ou une cuisse gonflés, chauds et rouges, ou un essoufflement, dans les "
+            "semaines qui suivent la blessure",
+            "peut être un caillot de sang dans la jambe ou les poumons",
+        ),
+        (
+            "Un claquement et une douleur soudaine en haut de l'arrière de la cuisse, près de la "
+            "fesse, avec un gros hématome ou du mal à marcher",
+            "peut être un tendon arraché de l'os, qui peut nécessiter rapidement l'avis d'un "
+            "chirurgien",
+        ),
+        (
+            "Une lésion qui récidive, ou une douleur quand vous essayez de sprinter à nouveau",
+            "un programme de retour au sport réduit le risque d'une nouvelle lésion",
+        ),
+    ],
+    "tennis-elbow": [
+        (
+            "Un coude chaud, rouge et gonflé, ou une douleur au coude après une chute",
+            "peut être une infection ou une fracture",
+        ),
+        (
+            "Une douleur sur la face externe du coude quand vous serrez un objet, depuis plus de "
+            "quelques semaines",
+            "un programme de renforcement progressif aide en général",
+        ),
+    ],
+}

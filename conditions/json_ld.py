@@ -6,6 +6,8 @@ import re
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
+from conditions.models import RedFlag
+
 # As Django's json_script: inside <script> the data may not close the element or open a comment.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s+(?P<item>.+)$", re.MULTILINE)
@@ -19,6 +21,20 @@ def _signs_and_symptoms(text: str) -> list[str]:
         first = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
         items = [first.group(1) if first else text.strip()]
     return [_MARKDOWN_ESCAPE.sub(r"\1", item) for item in items]
+
+
+def _most_urgent_first(red_flags) -> list:
+    ranks = {urgency: rank for rank, urgency in enumerate(RedFlag.Urgency)}
+    return sorted(red_flags, key=lambda flag: ranks[flag.urgency])  # stable: editor's order
+
+
+def _red_flag_sign(flag) -> dict:
+    sign = {"@type": "MedicalSignOrSymptom", "name": flag.sign}
+    if flag.meaning:
+        sign["description"] = flag.meaning
+    # What to do, in the page's language ("Call 911 now"), as the page's card says it.
+    sign["potentialAction"] = {"@type": "Action", "name": str(flag.get_urgency_display())}
+    return sign
 
 
 def condition_data(condition, url: str) -> dict:
@@ -40,9 +56,14 @@ def condition_data(condition, url: str) -> dict:
     risk_factors = [link.risk_factor.name for link in condition.risk_factor_links.all()]
     if risk_factors:
         about["riskFactor"] = [{"@type": "MedicalRiskFactor", "name": n} for n in risk_factors]
-    symptoms = _signs_and_symptoms(condition.symptoms)
-    if symptoms:
-        about["signOrSymptom"] = [{"@type": "MedicalSignOrSymptom", "name": s} for s in symptoms]
+    signs = [
+        {"@type": "MedicalSignOrSymptom", "name": s}
+        for s in _signs_and_symptoms(condition.symptoms)
+    ]
+    # The red flags too, most urgent first, each with what it may mean and how urgent it is.
+    signs.extend(_red_flag_sign(flag) for flag in _most_urgent_first(condition.red_flags.all()))
+    if signs:
+        about["signOrSymptom"] = signs
     treatments = [link.treatment.name for link in condition.treatment_links.all()]
     if treatments:
         about["possibleTreatment"] = [{"@type": "MedicalTherapy", "name": n} for n in treatments]

@@ -2,11 +2,12 @@ import unicodedata
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -22,6 +23,7 @@ from conditions.models import (
     Condition,
     ConditionRiskFactor,
     ConditionTreatment,
+    RedFlag,
     RiskFactor,
 )
 from conditions.sections import SECTIONS
@@ -34,6 +36,7 @@ def _get_condition_for(request, slug: str) -> Condition:
     """
     conditions = Condition.objects.prefetch_related(
         "body_regions",
+        "red_flags",
         Prefetch(
             "risk_factor_links",
             queryset=ConditionRiskFactor.objects.select_related("risk_factor"),
@@ -60,8 +63,10 @@ def _get_condition_for(request, slug: str) -> Condition:
 @require_safe
 @cached_for_visitors(query=["region"])
 def condition_index(request):
-    regions = list(BodyRegion.objects.all())
+    published_here = Condition.objects.published().filter(body_regions=OuterRef("pk"))
+    regions = list(BodyRegion.objects.annotate(has_articles=Exists(published_here)))
     region_slug = request.GET.get("region", "")
+    # An old link to a region that has no article yet still names it (and says so).
     region = next((r for r in regions if r.slug == region_slug), None)
     conditions = Condition.objects.published().only(*LIST_FIELDS)
     if region is not None:
@@ -77,7 +82,8 @@ def condition_index(request):
         request,
         "conditions/index.html",
         {
-            "regions": regions,
+            # Only regions with something to read: a filter never leads to an empty list.
+            "regions": [r for r in regions if r.has_articles],
             "region": region,
             "unknown_region": unknown_region,
             "letters": letters,
@@ -128,6 +134,26 @@ def _page_sections(condition: Condition) -> list[dict]:
     return sections
 
 
+def _care_groups(condition: Condition) -> list[dict]:
+    """The red flags by urgency, most urgent first, each group in the editor's order; a flag
+    not yet translated is shown in English and says so (lang)."""
+    flags = list(condition.red_flags.all())
+    groups = []
+    for urgency in RedFlag.Urgency:
+        in_group = [
+            {
+                "sign": flag.sign,
+                "meaning": flag.meaning,
+                "language": _fallback_language(flag, "sign"),
+            }
+            for flag in flags
+            if flag.urgency == urgency
+        ]
+        if in_group:
+            groups.append({"urgency": urgency.value, "label": urgency.label, "red_flags": in_group})
+    return groups
+
+
 @require_safe
 @cached_for_visitors
 def condition_detail(request, slug):
@@ -141,6 +167,9 @@ def condition_detail(request, slug):
         {
             "condition": condition,
             "sections": _page_sections(condition),
+            "care_groups": _care_groups(condition),
+            "emergency_number": RedFlag.EMERGENCY_NUMBER,
+            "book_url": reverse("bookings:book") + "?" + urlencode({"condition": condition.slug}),
             "canonical_url": canonical_url,
             "json_ld": condition_json_ld(condition, canonical_url),
             "translated_paths": _paths_in_each_language(condition),
@@ -159,13 +188,13 @@ def _paths_in_each_language(condition: Condition) -> dict[str, str]:
     return paths
 
 
-def _fallback_language(condition: Condition, field: str) -> str | None:
+def _fallback_language(row, field: str) -> str | None:
     """ "en" where the page shows the English text of `field` for want of its own language's."""
     language = get_language()
     english = settings.LANGUAGE_CODE
-    if language == english or getattr(condition, f"{field}_{language}"):
+    if language == english or getattr(row, f"{field}_{language}"):
         return None
-    return english if getattr(condition, f"{field}_{english}") else None
+    return english if getattr(row, f"{field}_{english}") else None
 
 
 def _untranslated(condition: Condition) -> bool:

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 # The budget for each page, for an anonymous visitor (the clinic profile in the frame included).
 # A cached page's first request adds the page cache's content-version read.
-CONDITION_PAGE_QUERIES = 1 + 6
+CONDITION_PAGE_QUERIES = 1 + 7  # the article, its regions, red flags, links and related
 INDEX_QUERIES = 1 + 3
 SEARCH_QUERIES = 3
 SEARCH_MISS_QUERIES = 4
