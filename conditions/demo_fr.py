@@ -32,10 +32,9 @@ CONDITIONS = {
             "Une crampe au mollet est une contraction involontaire et douloureuse du muscle du "
             "mollet, qui survient brusquement et peut vous obliger à interrompre votre activité."
         ),
+        # As the English (conditions/importer.py): the summary's sentence is not repeated here.
         "overview": (
-            "Une crampe au mollet est une contraction involontaire et douloureuse du muscle du "
-            "mollet. Elle survient souvent brusquement et peut vous empêcher de poursuivre votre "
-            "activité. D'après les recherches, les crampes seraient liées à un dérèglement du "
+            "D'après les recherches, les crampes seraient liées à un dérèglement du "
             "fonctionnement des nerfs et des muscles.\n\n"
             "On appelle mollet le groupe de muscles situé à l'arrière de la jambe, sous le genou. "
             "Il est formé de deux muscles principaux\u00a0: le gastrocnémien (les «\u00a0jumeaux"

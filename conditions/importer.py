@@ -79,6 +79,9 @@ class ParsedArticle:
     alternate_names: list[str] | None = None  # None: the file does not say; keep what is saved
     summary: str = ""
     header: list[str] = field(default_factory=list)
+    # The overview without its first sentence, when that sentence is the summary: the page shows
+    # the summary above the article and should not say it twice. None: nothing to drop.
+    overview_after_summary: str | None = None
 
     @property
     def slug(self) -> str:
@@ -126,7 +129,7 @@ def parse_article(text: str) -> ParsedArticle:
     _read_sections(article, lines, first_heading)
     for kind, items in (("risk factor", article.risk_factors), ("treatment", article.treatments)):
         _refuse_repeats(lines, kind, items)
-    article.summary = _first_sentence(lines, first_heading)
+    _read_summary(article, lines, first_heading)
     return article
 
 
@@ -226,15 +229,33 @@ def _line_of(lines: list[str], bullet: str, item: str) -> int:
     return matches[-1] if matches else 1
 
 
-def _first_sentence(lines: list[str], first_heading: int) -> str:
+def _read_summary(article: ParsedArticle, lines: list[str], first_heading: int) -> None:
+    """The summary is the first sentence of the article's first paragraph. When that paragraph
+    opens the overview, the overview without the sentence is kept too (the rest of the
+    paragraph stays), for `save_article` to store when the summary is that sentence."""
+    paragraph = _first_paragraph(lines, first_heading)
+    match = re.match(r"(.+?[.!?])(\s|$)", paragraph)
+    sentence = match.group(1) if match else paragraph
+    rest = paragraph[match.end() :].strip() if match else ""
+    if len(sentence) > SUMMARY_LENGTH:
+        article.summary = sentence[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+        return  # shortened: the overview still has the whole sentence, and needs it
+    article.summary = sentence
+    overview = article.sections.get("overview", "")
+    opening = escape_markdown(paragraph)
+    if not sentence or not overview.startswith(opening):
+        return
+    after = overview[len(opening) :]
+    if after and not after.startswith("\n"):
+        return  # the paragraph goes on (not a whole line): leave it as written
+    article.overview_after_summary = escape_markdown(rest) + after if rest else after.lstrip("\n")
+
+
+def _first_paragraph(lines: list[str], first_heading: int) -> str:
     for line in lines[first_heading + 1 :]:
         line = line.strip()
         if line and not line.startswith(BULLET) and not _heading_of(line):
-            match = re.match(r"(.+?[.!?])(\s|$)", line)
-            sentence = match.group(1) if match else line
-            if len(sentence) > SUMMARY_LENGTH:
-                sentence = sentence[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
-            return sentence
+            return line
     return ""
 
 
@@ -341,6 +362,11 @@ def _save_text(condition: Condition, article: ParsedArticle, *, created: bool, p
     values.update({name: article.sections.get(name, "") for name in SECTION_NAMES})
     if article.summary and (created or not condition.summary):
         values["summary"] = article.summary
+    if (
+        article.overview_after_summary is not None
+        and values.get("summary", condition.summary) == article.summary
+    ):
+        values["overview"] = article.overview_after_summary
     if article.alternate_names is not None:
         values["alternate_names"] = article.alternate_names
     changed = [name for name, value in values.items() if getattr(condition, name) != value]

@@ -85,22 +85,75 @@ def test_it_keeps_the_seeds_risk_factors_and_treatments_in_order(seed_path):
     assert [link.order for link in condition.risk_factor_links.all()] == list(range(1, 16))
 
 
+SEED_SUMMARY = (
+    "A calf cramp is an involuntary and painful contraction of the calf muscle that can occur "
+    "suddenly and may prevent the individual from continuing activity."
+)
+
+
 def test_it_keeps_every_paragraph_word_for_word(seed_path, client):
     run_import(seed_path, "--publish")
     condition = Condition.objects.get()
-    paragraphs = seed_paragraphs(seed_path)
-    assert len(paragraphs) == 11
+    first, *paragraphs = seed_paragraphs(seed_path)
+    assert len(paragraphs) == 10
+    # The first paragraph's first sentence is the summary; the rest of it opens the overview.
+    assert first.startswith(SEED_SUMMARY + " ")
+    paragraphs.insert(0, first.removeprefix(SEED_SUMMARY + " "))
     stored = "\n\n".join(getattr(condition, name) for name in SECTION_NAMES)
     page = html.unescape(client.get("/conditions/calf-cramps/").content.decode())
     for paragraph in paragraphs:
         assert paragraph in stored
         assert f"<p>{paragraph}</p>" in page
-    assert condition.overview.startswith("A calf cramp is an involuntary and painful contraction")
+    assert f'<p class="lead condition-summary">{SEED_SUMMARY}</p>' in page
     assert condition.physical_therapy.endswith("Treatment may comprise:")
-    assert condition.summary == (
-        "A calf cramp is an involuntary and painful contraction of the calf muscle that can occur "
-        "suddenly and may prevent the individual from continuing activity."
+    assert condition.summary == SEED_SUMMARY
+
+
+def test_the_summary_is_not_repeated_as_the_overviews_first_sentence(seed_path, client):
+    run_import(seed_path, "--publish")
+    condition = Condition.objects.get()
+    assert condition.overview.startswith("Research suggests the mechanism of cramps")
+    assert SEED_SUMMARY not in condition.overview
+    page = html.unescape(client.get("/conditions/calf-cramps/").content.decode())
+    # Shown once as text, the lead paragraph (the meta description and JSON-LD aside).
+    assert page.count(f">{SEED_SUMMARY}<") == 1
+    assert f"<p>{SEED_SUMMARY}" not in page
+
+
+def test_an_overview_of_one_sentence_is_all_summary(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Cramps\n\nWhat is a cramp?\nA painful spasm.\nIt passes.\n\nCauses of cramps\nHeat.\n",
+        encoding="utf-8",
     )
+    run_import(article)
+    condition = Condition.objects.get()
+    assert condition.summary == "A painful spasm."
+    assert condition.overview == "It passes."
+    assert run_import(article).strip().endswith("unchanged Cramps (cramps)")
+
+
+def test_an_editors_own_summary_keeps_the_overviews_first_sentence(seed_path):
+    run_import(seed_path)
+    condition = Condition.objects.get()
+    condition.summary = "Sudden, painful tightening of the calf."
+    condition.save(update_fields=["summary"])
+    output = run_import(seed_path)
+    condition.refresh_from_db()
+    assert condition.summary == "Sudden, painful tightening of the calf."
+    assert condition.overview.startswith(SEED_SUMMARY + " Research suggests")
+    assert "updated Calf Cramps (calf-cramps): overview" in output
+    assert "unchanged Calf Cramps" in run_import(seed_path)
+
+
+def test_a_long_first_sentence_stays_in_the_overview(tmp_path):
+    sentence = "A cramp " + "really " * 60 + "hurts."
+    article = tmp_path / "a.txt"
+    article.write_text(f"Cramps\n\nWhat is a cramp?\n{sentence} Then it passes.\n", "utf-8")
+    run_import(article)
+    condition = Condition.objects.get()
+    assert condition.summary.endswith("…")
+    assert condition.overview == f"{sentence} Then it passes."
 
 
 def test_importing_the_same_file_again_changes_nothing(seed_path):
