@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 
 from conditions import demo
-from conditions.models import Condition, ConditionRiskFactor, RiskFactor, Treatment
+from conditions.models import Condition, ConditionRiskFactor, RedFlag, RiskFactor, Treatment
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def snapshot():
         list(RiskFactor.objects.order_by("pk").values()),
         list(Treatment.objects.order_by("pk").values()),
         sorted(Condition.related_conditions.through.objects.values_list("pk", flat=True)),
+        list(RedFlag.objects.order_by("pk").values()),
     )
 
 
@@ -52,3 +53,26 @@ def test_sample_pages_say_they_are_samples(client):
     page = client.get("/conditions/shin-splints/").content.decode()
     assert "Sample content." in page
     assert "Sample content." not in client.get("/conditions/calf-cramps/").content.decode()
+
+
+def test_every_demo_article_has_red_flags_in_english_and_french():
+    demo.load(FakeCommand())
+    for condition in Condition.objects.all():
+        flags = list(condition.red_flags.all())
+        assert flags, condition.slug
+        assert all(flag.sign_en and flag.sign_fr and flag.meaning_fr for flag in flags)
+    calf_cramps = Condition.objects.get(slug="calf-cramps")
+    assert [(flag.urgency, flag.sign_en) for flag in calf_cramps.red_flags.all()][0] == (
+        RedFlag.Urgency.EMERGENCY,
+        "A swollen, warm, red calf, or breathlessness",
+    )
+    assert {flag.urgency for flag in calf_cramps.red_flags.all()} == set(RedFlag.Urgency)
+
+
+def test_red_flags_an_editor_changed_are_kept_when_the_demo_loads_again():
+    demo.load(FakeCommand())
+    calf_cramps = Condition.objects.get(slug="calf-cramps")
+    calf_cramps.red_flags.exclude(urgency=RedFlag.Urgency.EMERGENCY).delete()
+    calf_cramps.red_flags.update(meaning_fr="peut être une phlébite")
+    demo.load(FakeCommand())
+    assert [flag.meaning_fr for flag in calf_cramps.red_flags.all()] == ["peut être une phlébite"]
