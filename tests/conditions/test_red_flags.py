@@ -1,6 +1,7 @@
 """Red flags ("When to get urgent help") on condition pages, in the JSON-LD and in the admin; the
 rest of the page around them (booking prompt, phone bar, review dates) and the region filter."""
 
+import html
 import json
 import re
 from datetime import date
@@ -54,8 +55,8 @@ def care_cards(page: str) -> list[str]:
     return re.split(r'(?=<div class="care-card )', section.group(0))[1:]
 
 
-def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+def text_of(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
 def json_ld(page: str) -> dict:
