@@ -73,7 +73,7 @@ def page_cache_middleware(get_response):
         key = _page_key(request)
         pages = caches["pages"]
         try:
-            version = _content_version()
+            version = content_version()
         except (OperationalError, InterfaceError):
             page = pages.get(key)
             if page is not None:
@@ -136,7 +136,8 @@ def _allowed_query(path: str) -> frozenset | None:
     return getattr(match.func, "page_cache_query", None)
 
 
-def _content_version() -> int | None:
+def content_version() -> int | None:
+    """The content version now (None before `migrate` has made its table)."""
     # Raw SQL, on the request's own connection: inside a transaction (a test's) it sees that
     # transaction's writes, as the page's queries would.
     raw = connection.connection

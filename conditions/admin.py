@@ -18,6 +18,7 @@ from conditions.models import (
     RedFlag,
     RiskFactor,
     SearchMiss,
+    SearchSynonyms,
     Treatment,
 )
 from conditions.sections import SECTION_NAMES
@@ -285,3 +286,22 @@ class SearchMissAdmin(DateDrillDownInRange, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SearchSynonyms)
+class SearchSynonymsAdmin(admin.ModelAdmin):
+    """The words patients use, with the words articles use: searched together from the next
+    search on (conditions/query.py)."""
+
+    list_display = ["__str__", "language", "note"]
+    list_filter = ["language"]
+    search_fields = ["note"]
+    fields = ["language", "words", "note"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A word of the set, as typed ("shin"), besides the note's words.
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        words = [word for word in search_term.lower().split() if word]
+        if words:
+            found = found | queryset.filter(words__overlap=words)
+        return found, duplicates

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -374,3 +375,26 @@ class RedFlag(models.Model):
     @property
     def urgency_rank(self) -> int:
         return list(self.Urgency.values).index(self.urgency)
+
+
+class SearchSynonyms(models.Model):
+    """Words that mean the same for search, in one language: the words patients use and the words
+    articles use (shin, tibia, lower leg). A search for any of them looks for all of them
+    (conditions/query.py), from the next search after an edit."""
+
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    words = ArrayField(
+        models.CharField(max_length=60),
+        help_text="Comma-separated words or short phrases, e.g. shin, tibia, lower leg.",
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Why they belong together, for other editors."
+    )
+
+    class Meta:
+        ordering = ["language", "pk"]
+        verbose_name = "search synonyms"
+        verbose_name_plural = "search synonyms"
+
+    def __str__(self):
+        return ", ".join(self.words)

@@ -1,28 +1,32 @@
-"""Full-text search over published conditions, with safe highlighted snippets and "did you mean".
+"""Searching published conditions the way patients phrase it, with readable results.
 
-The page's language picks the stored vector (GIN-indexed, kept by the database): English
+A query is what a patient types: "my knee hurts when I run downstairs". conditions/query.py turns
+it into concepts (the words that matter, typos put right, each with its synonyms); an article
+matches a concept when its stored search vector has any of them. Articles that match every
+concept are the results; when none does, every article that matches some is, the most concepts
+first. Within that, `ts_rank` orders them by where the words are: title and alternate names
+first, then the summary, symptoms and body regions, then the rest (the vector's weights,
+conditions migration 0013).
+
+The page's language picks the vector (GIN-indexed, kept by the database): English
 `search_vector`, or French `search_vector_fr`, whose text and queries are folded by the database's
-`conditions_fold` (lower case, no accents). It is matched with a web-search query (quotes, OR,
--minus), ranked with `ts_rank`; snippets come from `ts_headline` over the summary, the linked risk
-factors and treatments, and the sections, all in the page's language (English where a French text
-is missing, as on the page).
+`conditions_fold` (lower case, no accents). A query written with search operators (quotes, OR,
+-minus) is run as PostgreSQL's web search instead. Snippets are whole sentences
+(conditions/snippets.py).
 """
 
-import difflib
-import re
-from dataclasses import dataclass
+from __future__ import annotations
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+import difflib
+import functools
+import operator
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, F, Func, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat, Replace
-from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import Case, F, Func, IntegerField, Prefetch, TextField, Value, When
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from clinic.i18n import localized
 from conditions.models import (
@@ -33,18 +37,20 @@ from conditions.models import (
     ConditionTreatment,
     SearchMiss,
 )
+from conditions.query import Concept, Interpretation, interpret, words_of
 from conditions.sections import SECTION_NAMES
+from conditions.snippets import concept_patterns, marked, snippet
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
-# ts_headline wraps matches in these; the snippet is escaped whole, then they become <mark>.
-# Private-use characters plus a word no article contains, so they cannot come from the text.
-MARK_START = "\ue000hl-start\ue000"
-MARK_STOP = "\ue001hl-stop\ue001"
-# ts_headline's parser drops anything that looks like an HTML tag; the text goes in with angle
-# brackets swapped for these, so a "<b>" an editor typed comes back and is shown as text.
-LESS_THAN = "\ue002"
-GREATER_THAN = "\ue003"
+# ts_rank's weights for D, C, B, A: a title match is worth more than all the rest.
+WEIGHTS = [0.05, 0.2, 0.5, 1.0]
+_OPERATORS = re.compile(r'"|(?:^|\s)-\w|\sOR\s')
+# What a result shows: its card fields, and the text its snippet is taken from.
+RESULT_FIELDS = (
+    *LIST_FIELDS,
+    *(f"{name}_{code}" for name in SECTION_NAMES for code in SEARCH_CONFIGS),
+)
 
 
 @dataclass
@@ -59,6 +65,8 @@ class SearchOutcome:
     query: str
     page: Page | None
     suggestions: list[Suggestion]
+    corrections: dict[str, str] = field(default_factory=dict)
+    corrected_query: str = ""
 
     @property
     def found(self) -> bool:
@@ -71,126 +79,95 @@ def clean_query(raw: str | None) -> str:
     return " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
 
 
-def safe_snippet(headline: str) -> SafeString:
-    """ts_headline output as HTML: everything escaped, only our own markers become <mark>."""
-    text = escape(headline or "")
-    text = text.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
-    text = text.replace(LESS_THAN, "&lt;").replace(GREATER_THAN, "&gt;")
-    return mark_safe(text)  # noqa: S308 - escaped above; the only markup is our <mark> pairs
+def _vector(language: str) -> str:
+    return "search_vector" if language == "en" else f"search_vector_{language}"
 
 
-def _names_of(link_model, target: str, label: str):
-    """' Label: a, b, c.' for the condition's linked rows in order, or '' when it has none.
-
-    `label` brings its own colon: French puts a space before it.
-    """
-    names = StringAgg(localized(f"{target}__name"), ", ", order_by=("order", "pk"))
-    listed = (
-        link_model.objects.filter(condition=OuterRef("pk"))
-        .values("condition")
-        .annotate(listed=Concat(Value(f" {label} "), names, Value("."), output_field=TextField()))
-        .values("listed")
-    )
-    return Coalesce(Subquery(listed, output_field=TextField()), Value(""), output_field=TextField())
+def _text(value: str, language: str):
+    """A query's text as the language's vector holds words: folded, for French."""
+    if language == "en":
+        return value
+    return Func(Value(value), function="conditions_fold", output_field=TextField())
 
 
-def _without_summary(section):
-    # Articles often open with the summary sentence again: a snippet shows it once.
-    return Replace(section, localized("summary"), Value(""), output_field=TextField())
-
-
-# Markdown's list, heading and emphasis marks, removed from the (short) snippet in Python: per
-# section in SQL it made every search half as slow again.
-_LINE_MARKS = re.compile(r"^\s*(?:[-*+]|\d+\.|#+)\s+", re.MULTILINE)
-_EMPHASIS = re.compile(r"[*_`]{1,3}")
-
-
-def _without_markdown(headline: str) -> str:
-    return _EMPHASIS.sub("", _LINE_MARKS.sub("", headline or ""))
-
-
-def _document():
-    # The alternate names are left out: the result shows them on their own line already.
+def _concept_query(concept: Concept, language: str) -> SearchQuery:
     parts = [
-        localized("summary"),
-        # In the visitor's language: the snippet shows these labels.
-        _names_of(ConditionRiskFactor, "risk_factor", _("Risk factors:")),
-        _names_of(ConditionTreatment, "treatment", _("Treatments:")),
+        SearchQuery(
+            _text(alternative, language), config=SEARCH_CONFIGS[language], search_type="phrase"
+        )
+        for alternative in concept.alternatives
     ]
-    for name in SECTION_NAMES:
-        parts += [Value(" "), _without_summary(localized(name))]
-    return _tags_hidden(Concat(*parts, output_field=TextField()))
+    return functools.reduce(operator.or_, parts)
 
 
-def _tags_hidden(text):
-    return Replace(Replace(text, Value("<"), Value(LESS_THAN)), Value(">"), Value(GREATER_THAN))
-
-
-def _highlight(text, query, **options):
-    return SearchHeadline(
-        _tags_hidden(text),
-        query,
-        config=SEARCH_CONFIGS[get_language()],
-        start_sel=MARK_START,
-        stop_sel=MARK_STOP,
-        **options,
-    )
-
-
-def matching_conditions(query_text: str):
-    """Published conditions matching the web-search query, best first, with rank and headline."""
-    language = get_language()
-    vector = "search_vector" if language == "en" else f"search_vector_{language}"
-    if language != "en":
-        query_text = Func(Value(query_text), function="conditions_fold", output_field=TextField())
-    query = SearchQuery(query_text, config=SEARCH_CONFIGS[language], search_type="websearch")
+def _published():
     return (
         Condition.objects.published()
-        .filter(**{vector: query})
-        .annotate(
-            rank=SearchRank(F(vector), query),
-            headline=_highlight(
-                _document(),
-                query,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
+        .only(*RESULT_FIELDS)
+        .prefetch_related(
+            "body_regions",
+            Prefetch(
+                "risk_factor_links",
+                queryset=ConditionRiskFactor.objects.select_related("risk_factor"),
             ),
-            # The "Also known as" line, every name kept and the matching words marked.
-            names_headline=_highlight(
-                Func(
-                    localized(
-                        "alternate_names", output_field=ArrayField(CharField(max_length=120))
-                    ),
-                    Value(", "),
-                    function="array_to_string",
-                    output_field=TextField(),
-                ),
-                query,
-                highlight_all=True,
+            Prefetch(
+                "treatment_links", queryset=ConditionTreatment.objects.select_related("treatment")
             ),
         )
-        .only(*LIST_FIELDS)
+    )
+
+
+def matching_conditions(query: str | Interpretation, language: str | None = None):
+    """Published conditions for a query (or its concepts), best first (see the module's
+    docstring)."""
+    language = language or get_language()
+    interpretation = interpret(query, language) if isinstance(query, str) else query
+    vector = _vector(language)
+    queries = [_concept_query(concept, language) for concept in interpretation.concepts]
+    if not queries:
+        return Condition.objects.none()
+    matched = functools.reduce(
+        operator.add,
+        [Case(When(**{vector: query}, then=1), default=0) for query in queries],
+    )
+    conditions = _published().annotate(
+        matched=Value(0, output_field=IntegerField()) + matched,
+        rank=SearchRank(F(vector), functools.reduce(operator.or_, queries), weights=WEIGHTS),
+    )
+    every = conditions.filter(matched=len(queries))
+    results = every if every.exists() else conditions.filter(matched__gte=1)
+    return results.order_by("-matched", "-rank", localized("title").asc())
+
+
+def _web_search(query_text: str, language: str):
+    """A query with search operators, as PostgreSQL's web search reads it."""
+    vector = _vector(language)
+    query = SearchQuery(
+        _text(query_text, language), config=SEARCH_CONFIGS[language], search_type="websearch"
+    )
+    return (
+        _published()
+        .filter(**{vector: query})
+        .annotate(rank=SearchRank(F(vector), query, weights=WEIGHTS))
         .order_by("-rank", localized("title").asc())
     )
 
 
 def suggestions_for(query_text: str) -> list[Suggestion]:
-    """Close titles and alternate names for a query that found nothing (one query)."""
+    """Close titles and alternate names for a query that found nothing, one per article."""
     names = {}
     for condition in Condition.objects.published().only(*LIST_FIELDS):
         for name in [condition.title, *condition.alternate_names]:
-            names.setdefault(name.lower(), (name, condition.title, condition.slug))
-    close = difflib.get_close_matches(query_text.lower(), list(names), n=3, cutoff=0.6)
-    return [
-        Suggestion(
-            name=names[key][0],
-            condition_title=names[key][1],
-            url=reverse("conditions:detail", kwargs={"slug": names[key][2]}),
-        )
-        for key in close
-    ]
+            names.setdefault(name.lower(), (name, condition))
+    close = difflib.get_close_matches(query_text.lower(), list(names), n=6, cutoff=0.6)
+    suggestions, seen = [], set()
+    for key in close:
+        name, condition = names[key]
+        if condition.pk in seen:
+            continue
+        seen.add(condition.pk)
+        suggestions.append(Suggestion(name, condition.title, condition.get_absolute_url()))
+    return suggestions[:3]
 
 
 def search(raw_query: str | None, *, page_number=1) -> SearchOutcome:
@@ -198,11 +175,28 @@ def search(raw_query: str | None, *, page_number=1) -> SearchOutcome:
     query_text = clean_query(raw_query)
     if not query_text:
         return SearchOutcome(query="", page=None, suggestions=[])
-    page = Paginator(matching_conditions(query_text), RESULTS_PER_PAGE).get_page(page_number)
+    language = get_language()
+    if _OPERATORS.search(query_text):
+        interpretation = Interpretation(
+            concepts=[Concept(word, (word,)) for word in words_of(query_text) if word != "or"]
+        )
+        conditions = _web_search(query_text, language)
+    else:
+        interpretation = interpret(query_text, language)
+        conditions = matching_conditions(interpretation, language)
+    page = Paginator(conditions, RESULTS_PER_PAGE).get_page(page_number)
+    patterns = concept_patterns(interpretation.concepts)
     for condition in page.object_list:
-        condition.snippet = safe_snippet(_without_markdown(condition.headline))
-        condition.names_snippet = safe_snippet(condition.names_headline)
-    if page.paginator.count:
-        return SearchOutcome(query=query_text, page=page, suggestions=[])
-    SearchMiss.record(query_text)
-    return SearchOutcome(query=query_text, page=page, suggestions=suggestions_for(query_text))
+        condition.snippet = snippet(condition, interpretation.concepts)
+        condition.names_snippet = marked(", ".join(condition.alternate_names), patterns)
+    outcome = SearchOutcome(
+        query=query_text,
+        page=page,
+        suggestions=[],
+        corrections=interpretation.corrections,
+        corrected_query=interpretation.corrected_query if interpretation.corrections else "",
+    )
+    if not page.paginator.count:
+        SearchMiss.record(query_text)
+        outcome.suggestions = suggestions_for(query_text)
+    return outcome

@@ -229,10 +229,16 @@ def risk_factor_detail(request, slug):
 @rate_limit("search", limit=60, period=60, methods=("GET", "HEAD"))
 def search(request):
     outcome = condition_search.search(request.GET.get("q"), page_number=request.GET.get("page"))
+    regions = []
+    if outcome.query and not outcome.found:
+        # A way forward: the regions that have something to read.
+        regions = BodyRegion.objects.filter(
+            conditions__status=Condition.Status.PUBLISHED
+        ).distinct()
     return render(
         request,
         "conditions/search.html",
-        {"outcome": outcome, "search_query": outcome.query},
+        {"outcome": outcome, "search_query": outcome.query, "regions": regions},
     )
 
 

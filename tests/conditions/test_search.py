@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django.test import Client
 
-from conditions.models import Condition, SearchMiss
-from conditions.search import MARK_START, safe_snippet
+from conditions.models import Condition, SearchMiss, SearchSynonyms
+from conditions.search import suggestions_for
+from conditions.snippets import marked
 from tests.conditions.conftest import make_condition
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +88,9 @@ def test_a_snippet_says_each_thing_once_in_plain_words(client):
     assert "<mark>Stretch</mark> the calf" in snippet
 
 
-def test_the_snippet_escaper_only_turns_its_own_markers_into_mark():
-    snippet = safe_snippet(f"<mark>fake</mark> {MARK_START}real\ue001hl-stop\ue001 &")
-    assert str(snippet) == "&lt;mark&gt;fake&lt;/mark&gt; <mark>real</mark> &amp;"
+def test_marking_escapes_everything_but_its_own_marks():
+    snippet = marked("<mark>fake</mark> Real & réal", [re.compile(r"\breal\w*")])
+    assert str(snippet) == "&lt;mark&gt;fake&lt;/mark&gt; <mark>Real</mark> &amp; <mark>réal</mark>"
 
 
 def test_html_in_the_query_is_shown_as_text(client):
@@ -99,18 +101,34 @@ def test_html_in_the_query_is_shown_as_text(client):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
 
 
-def test_the_header_search_box_keeps_the_query(client):
+def test_the_results_page_has_one_search_box_keeping_the_query(client):
     page = client.get("/search/", {"q": "calf"}).content.decode()
-    assert re.search(r'id="site-search-q" name="q"[^>]*value="calf"', page)
+    assert page.count('type="search"') == 1
+    assert re.search(r'id="search-page-q" name="q"[^>]*value="calf"', page)
+    assert 'id="site-search-q"' in client.get("/conditions/").content.decode()  # elsewhere
 
 
-def test_no_result_suggests_close_titles_and_alternate_names(client, calf_cramps):
-    page = client.get("/search/", {"q": "charly hors"}).content.decode()
-    assert "No conditions match “charly hors”." in page
-    assert re.search(
-        r'Did you mean\s*<a href="/conditions/calf-cramps/">charley horse</a> \(Calf Cramps\)\?',
-        page,
-    )
+def test_a_clear_typo_is_searched_for_as_meant_and_says_so(client, calf_cramps):
+    response = client.get("/search/", {"q": "charly hors"})
+    assert [c.title for c in response.context["outcome"].page] == ["Calf Cramps"]
+    assert "Showing results for “charley hors”." in response.content.decode()
+    assert "Showing results for" not in client.get("/search/", {"q": "calf"}).content.decode()
+
+
+def test_did_you_mean_names_each_article_once(calf_cramps):
+    # "leg cramp", "muscle cramp" and "calf cramps" are all close: one article.
+    assert [(s.condition_title, s.url) for s in suggestions_for("leg crampz")] == [
+        ("Calf Cramps", "/conditions/calf-cramps/")
+    ]
+
+
+def test_no_result_offers_a_way_forward(client, calf_cramps):
+    page = client.get("/search/", {"q": "zzqxv"}).content.decode()
+    assert "No conditions match “zzqxv”." in page
+    assert 'href="/book/"' in page and "Book an assessment" in page
+    assert '<a href="tel:+16508156552">' in page
+    assert 'href="/conditions/?region=lower-leg"' in page  # Calf Cramps' region
+    assert 'href="/conditions/?region=knee"' not in page  # nothing to read there
     assert 'href="/conditions/"' in page
 
 
@@ -161,3 +179,79 @@ def test_results_are_paged(client):
 def test_a_nul_character_in_the_query_is_not_a_server_error(client):
     response = client.get("/search/?q=calf%00cramp")
     assert response.status_code in (200, 400)
+
+
+def test_a_sentence_finds_the_article_that_matches_every_word_that_matters(client):
+    make_condition("Knee Pain", summary="Pain at the knee.", symptoms="Pain on stairs.")
+    make_condition("Stair Falls", summary="Falls on stairs at home.")
+    # "my", "really", "on" and "the" say nothing; knee, hurts (pain) and stairs do.
+    assert result_titles(client, "my knee really hurts on the stairs") == ["Knee Pain"]
+
+
+def test_when_no_article_has_every_word_the_one_with_most_of_them_comes_first(client):
+    make_condition("Ankle Sprain", summary="A twisted ankle, swollen and bruised.")
+    make_condition("Bruised Toe", summary="A bruised toe.")
+    make_condition("Wrist Fracture", summary="A broken wrist.")
+    # Nothing is about a bruised, swollen elbow; never "no results" while words match.
+    assert result_titles(client, "bruised swollen elbow") == ["Ankle Sprain", "Bruised Toe"]
+
+
+def test_a_vocabulary_edit_changes_the_results_of_the_next_search(client):
+    make_condition("Plantar Fasciitis", summary="Pain under the heel.")
+    assert result_titles(client, "zapato pain") == ["Plantar Fasciitis"]  # pain alone
+    assert result_titles(client, "zapato") == []
+    SearchSynonyms.objects.create(language="en", words=["zapato", "heel"])
+    assert result_titles(client, "zapato") == ["Plantar Fasciitis"]
+    SearchSynonyms.objects.filter(words__contains=["zapato"]).delete()
+    assert result_titles(client, "zapato") == []
+
+
+def test_a_synonym_is_searched_for_in_the_patients_own_language_only(client):
+    make_condition("Shin Splints", summary="Pain along the tibia.")
+    SearchSynonyms.objects.create(language="fr", words=["tibia", "guibolle"])
+    assert result_titles(client, "guibolle") == []  # an English page: English synonyms only
+    assert result_titles(client, "shins") == ["Shin Splints"]  # the migration's own rows
+
+
+def test_a_snippet_is_whole_sentences_from_a_capital_with_balanced_marks(client):
+    make_condition(
+        "Shin Splints",
+        summary="Common in new runners.",
+        overview=(
+            "most runners get them once. The *shin* aches after a long run; rest helps.\n\n"
+            "- pain that eases with rest"
+        ),
+    )
+    snippet = str(client.get("/search/", {"q": "shin ache"}).context["outcome"].page[0].snippet)
+    assert snippet == "The <mark>shin</mark> <mark>aches</mark> after a long run; rest helps."
+    list_snippet = client.get("/search/", {"q": "eases"}).context["outcome"].page[0].snippet
+    assert str(list_snippet) == "Pain that <mark>eases</mark> with rest"  # a list item, capitalised
+    assert snippet.count("<mark>") == snippet.count("</mark>")
+
+
+def test_each_result_shows_its_body_regions(client):
+    make_condition("Shin Splints", regions=["lower-leg"])
+    page = client.get("/search/", {"q": "shin"}).content.decode()
+    assert re.search(r'class="result-regions[^"]*">Lower leg</p>', page)
+
+
+def test_the_page_teaches_no_search_operators(client):
+    page = client.get("/search/", {"q": "knee"}).content.decode()
+    assert "OR" not in page.split("<main", 1)[1].split("</form>", 1)[0]
+    assert "-surgery" not in page
+
+
+def test_an_editor_keeps_the_vocabulary_in_the_admin(editor, client):
+    editor_client = Client()
+    editor_client.force_login(editor)
+    make_condition("Plantar Fasciitis", summary="Pain under the heel.")
+    response = editor_client.post(
+        "/admin/conditions/searchsynonyms/add/",
+        {"language": "en", "words": "zapato, heel", "note": "Spanish-speaking patients' word"},
+    )
+    assert response.status_code == 302
+    assert result_titles(client, "zapato") == ["Plantar Fasciitis"]
+    listing = editor_client.get("/admin/conditions/searchsynonyms/", {"q": "zapato"})
+    assert listing.status_code == 200 and "zapato, heel" in listing.content.decode()
+    missing = editor_client.get("/admin/conditions/searchsynonyms/", {"q": "nowhere"})
+    assert "zapato, heel" not in missing.content.decode()
