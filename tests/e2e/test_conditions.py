@@ -69,7 +69,9 @@ def test_searching_from_the_header_finds_the_lay_term(open_page, library):
     page.wait_for_url("**/search/?q=charley+horse")
     assert page.locator(".search-result h2").all_inner_texts() == ["Calf Cramps"]
     assert page.locator(".alternate-names mark").all_inner_texts() == ["charley", "horse"]
-    assert page.get_by_label("Search conditions").input_value() == "charley horse"
+    # The results page has one search box, its own, with the query in it.
+    assert page.locator('input[type="search"]').count() == 1
+    assert page.get_by_label("Describe where it hurts").input_value() == "charley horse"
 
 
 def test_the_printed_article_has_no_site_chrome(open_page, library):
@@ -81,3 +83,40 @@ def test_the_printed_article_has_no_site_chrome(open_page, library):
     assert not page.locator(".book-cta").is_visible()
     assert page.locator("#causes").is_visible()
     assert page.locator(".review-line").is_visible()
+
+
+def test_the_care_cards_come_most_urgent_first_with_their_links(open_page, library):
+    page = open_page("/conditions/calf-cramps/", width=360)
+    cards = page.get_by_role("region", name="When to get urgent help")
+    assert cards.get_by_role("heading", level=3).all_inner_texts() == [
+        "Call 911 now",
+        "See a doctor today",
+        "Book a physical therapist",
+    ]
+    assert cards.get_by_role("link", name="Call 911").get_attribute("href") == "tel:911"
+    book = cards.get_by_role("link", name="Book an appointment")
+    assert book.get_attribute("href") == "/book/?condition=calf-cramps"
+    assert not has_horizontal_overflow(page)
+
+
+def test_the_phone_booking_bar_never_covers_the_end_of_the_page(open_page, library):
+    page = open_page("/conditions/calf-cramps/", width=360, height=700)
+    bar = page.locator(".mobile-book-bar")
+    assert bar.is_visible()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    footer_bottom = page.evaluate(
+        "document.querySelector('.site-footer').getBoundingClientRect().bottom"
+    )
+    assert footer_bottom <= bar.bounding_box()["y"] + 1
+    page.emulate_media(media="print")
+    assert not bar.is_visible()
+    wide = open_page("/conditions/calf-cramps/", width=1280)
+    assert not wide.locator(".mobile-book-bar").is_visible()
+
+
+def test_the_sidebar_stays_in_view_down_a_long_article(open_page, library):
+    page = open_page("/conditions/calf-cramps/", width=1280, height=800)
+    page.evaluate("window.scrollTo(0, 2000)")
+    top = page.locator(".aside-sticky").bounding_box()["y"]
+    assert 0 <= top < 50
+    assert page.locator(".book-card").is_visible()
