@@ -142,6 +142,19 @@ class ConditionQuerySet(models.QuerySet):
     def review_due_by(self, day: date):
         return self.filter(next_review_due__lte=day)
 
+    def with_links(self):
+        """With the body regions, risk factors and treatments a page lists (3 queries)."""
+        return self.prefetch_related(
+            "body_regions",
+            models.Prefetch(
+                "risk_factor_links",
+                queryset=ConditionRiskFactor.objects.select_related("risk_factor"),
+            ),
+            models.Prefetch(
+                "treatment_links", queryset=ConditionTreatment.objects.select_related("treatment")
+            ),
+        )
+
     def with_slug(self, slug: str):
         """The conditions with this slug in any language (a link keeps its slug when the
         language switcher changes the page's), the page's own language's first."""

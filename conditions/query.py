@@ -25,6 +25,7 @@ from django.db import connection
 
 from clinic.page_cache import content_version
 from conditions.models import SEARCH_CONFIGS, SearchSynonyms
+from conditions.sections import SECTION_NAMES
 
 # Words people put in any sentence about their body that say nothing about which article fits.
 # PostgreSQL's stop words ("my", "when", "i") are dropped as well, by the language's own list.
@@ -129,18 +130,7 @@ def _read_knowledge(language: str) -> Knowledge:
     english = language == "en"
     columns = ", ".join(
         f"coalesce(nullif({name}_{language}, ''), {name}_en)" if not english else f"{name}_en"
-        for name in (
-            "title",
-            "summary",
-            "overview",
-            "anatomy",
-            "causes",
-            "symptoms",
-            "diagnosis",
-            "treatment",
-            "physical_therapy",
-            "prevention",
-        )
+        for name in ("title", "summary", *SECTION_NAMES)
     )
     names = (
         "alternate_names_en"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, Func, IntegerField, Prefetch, TextField, Value, When
+from django.db.models import Case, F, Func, IntegerField, TextField, Value, When
 from django.utils.translation import get_language
 
 from clinic.i18n import localized
@@ -33,8 +33,6 @@ from conditions.models import (
     LIST_FIELDS,
     SEARCH_CONFIGS,
     Condition,
-    ConditionRiskFactor,
-    ConditionTreatment,
     SearchMiss,
 )
 from conditions.query import Concept, Interpretation, interpret, words_of
@@ -101,20 +99,7 @@ def _concept_query(concept: Concept, language: str) -> SearchQuery:
 
 
 def _published():
-    return (
-        Condition.objects.published()
-        .only(*RESULT_FIELDS)
-        .prefetch_related(
-            "body_regions",
-            Prefetch(
-                "risk_factor_links",
-                queryset=ConditionRiskFactor.objects.select_related("risk_factor"),
-            ),
-            Prefetch(
-                "treatment_links", queryset=ConditionTreatment.objects.select_related("treatment")
-            ),
-        )
-    )
+    return Condition.objects.published().only(*RESULT_FIELDS).with_links()
 
 
 def matching_conditions(query: str | Interpretation, language: str | None = None):

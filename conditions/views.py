@@ -22,7 +22,6 @@ from conditions.models import (
     BodyRegion,
     Condition,
     ConditionRiskFactor,
-    ConditionTreatment,
     RedFlag,
     RiskFactor,
 )
@@ -34,16 +33,8 @@ def _get_condition_for(request, slug: str) -> Condition:
 
     Drafts are 404 for the public; staff see them (the page then says it is a draft preview).
     """
-    conditions = Condition.objects.prefetch_related(
-        "body_regions",
+    conditions = Condition.objects.with_links().prefetch_related(
         "red_flags",
-        Prefetch(
-            "risk_factor_links",
-            queryset=ConditionRiskFactor.objects.select_related("risk_factor"),
-        ),
-        Prefetch(
-            "treatment_links", queryset=ConditionTreatment.objects.select_related("treatment")
-        ),
         Prefetch(
             "related_conditions",
             queryset=Condition.objects.published().only(*LIST_FIELDS),
