@@ -213,3 +213,23 @@ def test_the_nearest_free_times_never_include_the_past(alex, follow_up):
         local(2021, 1, 5, 13, 15),
         local(2021, 1, 5, 13, 30),
     ]
+
+
+# --- "no preference" over several therapists ----------------------------------------------------
+
+
+def test_no_preference_tries_therapists_in_name_order_not_the_order_they_joined(follow_up):
+    sam = make_therapist("Sam Okafor", services_offered=[follow_up])
+    alex = make_therapist("Alex Rivera", services_offered=[follow_up])
+    free = availability.free_therapists_at(
+        service=follow_up, therapist=None, starts_at=TEN, now=NOW
+    )
+    assert free == [alex, sam]
+
+
+def test_a_therapist_without_working_hours_leaves_the_others_bookable(alex, follow_up):
+    # "Aaron" sorts first and offers the service, but has no hours yet.
+    make_therapist("Aaron Newhire", services_offered=[follow_up], hours=())
+    slots = availability.free_slots(service=follow_up, start=TUESDAY, end=TUESDAY, now=NOW)
+    assert {slot.therapist_id for slot in slots} == {alex.pk}
+    assert slots[0].starts_at == local(2021, 1, 5, 9)
