@@ -14,7 +14,14 @@ from django.utils.translation import override
 
 from conditions import demo_fr
 from conditions.importer import ParsedArticle, import_article_file, save_article
-from conditions.models import BodyRegion, Condition, RedFlag, RiskFactor, Treatment
+from conditions.models import (
+    BodyRegion,
+    Condition,
+    RedFlag,
+    RiskFactor,
+    SearchSynonyms,
+    Treatment,
+)
 from conditions.sections import SECTION_NAMES
 
 SEED = Path(__file__).resolve().parent / "seeds" / "calf-cramps.txt"
@@ -431,6 +438,7 @@ RED_FLAGS = {
 @override(settings.LANGUAGE_CODE)  # English fields by name; the French by their own (_fr)
 def load(command):
     BodyRegion.ensure_defaults()
+    SearchSynonyms.ensure_defaults()
     result = import_article_file(SEED, publish=True)
     command.stdout.write(f"Condition library: {result.describe()}")
     calf_cramps = result.condition

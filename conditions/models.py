@@ -411,3 +411,15 @@ class SearchSynonyms(models.Model):
 
     def __str__(self):
         return ", ".join(self.words)
+
+    @classmethod
+    def ensure_defaults(cls) -> None:
+        """The starting vocabulary (conditions/vocabulary.py) for a language that has none."""
+        from conditions.vocabulary import DEFAULT_SYNONYMS
+
+        for language, lines in DEFAULT_SYNONYMS.items():
+            if not cls.objects.filter(language=language).exists():
+                cls.objects.bulk_create(
+                    cls(language=language, words=[word.strip() for word in line.split(",")])
+                    for line in lines
+                )

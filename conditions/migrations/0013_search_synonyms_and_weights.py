@@ -9,6 +9,8 @@ treatments; D the other sections.
 
 from importlib import import_module
 
+from conditions.vocabulary import DEFAULT_SYNONYMS
+
 import django.contrib.postgres.fields
 from django.db import migrations, models
 
@@ -90,61 +92,11 @@ DROP_TRIGGER = (
     "DROP TRIGGER conditions_searchsynonyms_content_version ON conditions_searchsynonyms;"
 )
 
-# Words patients use, with the words articles use for the same thing. General vocabulary of the
-# body and of symptoms, not any one search.
-SYNONYMS = {
-    "en": [
-        "shin, shins, tibia, tibial, lower leg",
-        "calf, calves, lower leg",
-        "kneecap, knee cap, patella, patellar, patellofemoral",
-        "thigh, hamstring, hamstrings, quadriceps, quads",
-        "heel, heels, plantar, sole, arch",
-        "foot, feet",
-        "gave way, gives way, giving way, instability, unstable, wobbly",
-        "spasm, spasms, cramp, cramps, cramping, charley horse, seized up",
-        "hurt, hurts, hurting, sore, soreness, ache, aches, aching, pain, painful, tender",
-        "downstairs, down stairs, stairs, steps",
-        "upstairs, up stairs, stairs, steps",
-        "twisted, rolled, sprain, sprained",
-        "pulled, strain, strained, tear, torn",
-        "swollen, swelling, puffy",
-        "stiff, stiffness",
-        "bruise, bruised, bruising",
-        "tendon, tendinopathy, tendinitis, tendonitis",
-        "jog, jogging, run, running, runner, runners",
-        "sitting, sit, sat",
-        "back of the ankle, achilles",
-        "outside of the elbow, tennis elbow, lateral elbow",
-        "night, nighttime, asleep, sleep",
-    ],
-    "fr": [
-        "tibia, tibias, jambe, périostite",
-        "mollet, mollets, jambe",
-        "rotule, rotulien, fémoro-patellaire, genou",
-        "cuisse, ischio-jambiers, ischios, quadriceps",
-        "talon, talons, plantaire, voûte plantaire",
-        "pied, pieds",
-        "lâche, lâché, instabilité, instable, se dérobe",
-        "spasme, spasmes, crampe, crampes",
-        "mal, douleur, douleurs, douloureux, douloureuse, fait mal, sensible",
-        "escalier, escaliers, marches",
-        "tordu, tordue, foulure, entorse",
-        "claquage, élongation, déchirure, lésion",
-        "gonflé, gonflée, gonflement, enflé, enflure",
-        "raide, raideur",
-        "bleu, hématome, ecchymose",
-        "tendon, tendinopathie, tendinite",
-        "courir, course, coureur, jogging, footing",
-        "nuit, nocturne, sommeil",
-    ],
-}
-
-
 def add_synonyms(apps, schema_editor):
     SearchSynonyms = apps.get_model("conditions", "SearchSynonyms")
     SearchSynonyms.objects.bulk_create(
         SearchSynonyms(language=language, words=[word.strip() for word in line.split(",")])
-        for language, lines in SYNONYMS.items()
+        for language, lines in DEFAULT_SYNONYMS.items()
         for line in lines
     )
 

@@ -207,10 +207,11 @@ def test_a_vocabulary_edit_changes_the_results_of_the_next_search(client):
 
 
 def test_a_synonym_is_searched_for_in_the_patients_own_language_only(client):
+    SearchSynonyms.ensure_defaults()  # the migration's rows (a flush between tests drops them)
     make_condition("Shin Splints", summary="Pain along the tibia.")
     SearchSynonyms.objects.create(language="fr", words=["tibia", "guibolle"])
     assert result_titles(client, "guibolle") == []  # an English page: English synonyms only
-    assert result_titles(client, "shins") == ["Shin Splints"]  # the migration's own rows
+    assert result_titles(client, "shins") == ["Shin Splints"]  # the default English rows
 
 
 def test_a_snippet_is_whole_sentences_from_a_capital_with_balanced_marks(client):

@@ -1,0 +1,52 @@
+"""The search vocabulary a new clinic starts with (`SearchSynonyms`): the words patients use for
+the body and for symptoms, with the words articles use for the same thing. General vocabulary,
+not any one search; editors change it in the admin (conditions migration 0013 writes it, and
+`SearchSynonyms.ensure_defaults` puts it back in an empty table, after a test flush say).
+"""
+
+DEFAULT_SYNONYMS = {
+    "en": [
+        "shin, shins, tibia, tibial, lower leg",
+        "calf, calves, lower leg",
+        "kneecap, knee cap, patella, patellar, patellofemoral",
+        "thigh, hamstring, hamstrings, quadriceps, quads",
+        "heel, heels, plantar, sole, arch",
+        "foot, feet",
+        "gave way, gives way, giving way, instability, unstable, wobbly",
+        "spasm, spasms, cramp, cramps, cramping, charley horse, seized up",
+        "hurt, hurts, hurting, sore, soreness, ache, aches, aching, pain, painful, tender",
+        "downstairs, down stairs, stairs, steps",
+        "upstairs, up stairs, stairs, steps",
+        "twisted, rolled, sprain, sprained",
+        "pulled, strain, strained, tear, torn",
+        "swollen, swelling, puffy",
+        "stiff, stiffness",
+        "bruise, bruised, bruising",
+        "tendon, tendinopathy, tendinitis, tendonitis",
+        "jog, jogging, run, running, runner, runners",
+        "sitting, sit, sat",
+        "back of the ankle, achilles",
+        "outside of the elbow, tennis elbow, lateral elbow",
+        "night, nighttime, asleep, sleep",
+    ],
+    "fr": [
+        "tibia, tibias, jambe, périostite",
+        "mollet, mollets, jambe",
+        "rotule, rotulien, fémoro-patellaire, genou",
+        "cuisse, ischio-jambiers, ischios, quadriceps",
+        "talon, talons, plantaire, voûte plantaire",
+        "pied, pieds",
+        "lâche, lâché, instabilité, instable, se dérobe",
+        "spasme, spasmes, crampe, crampes",
+        "mal, douleur, douleurs, douloureux, douloureuse, fait mal, sensible",
+        "escalier, escaliers, marches",
+        "tordu, tordue, foulure, entorse",
+        "claquage, élongation, déchirure, lésion",
+        "gonflé, gonflée, gonflement, enflé, enflure",
+        "raide, raideur",
+        "bleu, hématome, ecchymose",
+        "tendon, tendinopathie, tendinite",
+        "courir, course, coureur, jogging, footing",
+        "nuit, nocturne, sommeil",
+    ],
+}
