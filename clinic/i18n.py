@@ -44,11 +44,19 @@ def language_links(request: HttpRequest, translated_paths: dict | None = None) -
     ]
 
 
+def content_language() -> str:
+    """The active language as one of the site's (settings.LANGUAGES): "fr" for "fr-ca", and
+    English for one the site does not have. Content columns are named by it (title_fr)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    codes = [code for code, _name in settings.LANGUAGES]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
 def localized(field: str, language: str | None = None, *, output_field=None):
     """A translated field (modeltranslation) in SQL, as reading it on a row gives it: the active
     language's column, or the English one where that is empty. Also across a relation
     ("risk_factor__name"). Text by default; an array field passes its own `output_field`."""
-    language = language or get_language()
+    language = language or content_language()
     english = F(f"{field}_{settings.LANGUAGE_CODE}")
     if language == settings.LANGUAGE_CODE:
         return english

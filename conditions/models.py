@@ -8,8 +8,9 @@ from django.db import connection, models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from clinic.i18n import content_language
 
 # The text-search configuration of each language's stored vector and every query against it.
 SEARCH_CONFIG = "english"
@@ -161,7 +162,9 @@ class ConditionQuerySet(models.QuerySet):
         slugs = models.Q()
         for code in SEARCH_CONFIGS:
             slugs |= models.Q(**{f"slug_{code}": slug})
-        own_first = models.Case(models.When(**{f"slug_{get_language()}": slug}, then=0), default=1)
+        own_first = models.Case(
+            models.When(**{f"slug_{content_language()}": slug}, then=0), default=1
+        )
         return self.filter(slugs).order_by(own_first)
 
 

@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, F, Func, IntegerField, TextField, Value, When
-from django.utils.translation import get_language
 
-from clinic.i18n import localized
+from clinic.i18n import content_language, localized
 from conditions.models import (
     LIST_FIELDS,
     SEARCH_CONFIGS,
@@ -77,6 +76,12 @@ def clean_query(raw: str | None) -> str:
     return " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
 
 
+def _language(language: str | None = None) -> str:
+    """The language to search in: the page's, where the library has a vector for it."""
+    language = language or content_language()
+    return language if language in SEARCH_CONFIGS else "en"
+
+
 def _vector(language: str) -> str:
     return "search_vector" if language == "en" else f"search_vector_{language}"
 
@@ -105,7 +110,7 @@ def _published():
 def matching_conditions(query: str | Interpretation, language: str | None = None):
     """Published conditions for a query (or its concepts), best first (see the module's
     docstring)."""
-    language = language or get_language()
+    language = _language(language)
     interpretation = interpret(query, language) if isinstance(query, str) else query
     vector = _vector(language)
     queries = [_concept_query(concept, language) for concept in interpretation.concepts]
@@ -160,7 +165,7 @@ def search(raw_query: str | None, *, page_number=1) -> SearchOutcome:
     query_text = clean_query(raw_query)
     if not query_text:
         return SearchOutcome(query="", page=None, suggestions=[])
-    language = get_language()
+    language = _language()
     if _OPERATORS.search(query_text):
         interpretation = Interpretation(
             concepts=[Concept(word, (word,)) for word in words_of(query_text) if word != "or"]

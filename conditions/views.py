@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
-from clinic.i18n import localized
+from clinic.i18n import content_language, localized
 from clinic.page_cache import cached_for_visitors, exclude_from_page_cache
 from clinic.ratelimit import rate_limit
 from conditions import search as condition_search
@@ -181,7 +181,7 @@ def _paths_in_each_language(condition: Condition) -> dict[str, str]:
 
 def _fallback_language(row, field: str) -> str | None:
     """ "en" where the page shows the English text of `field` for want of its own language's."""
-    language = get_language()
+    language = content_language()
     english = settings.LANGUAGE_CODE
     if language == english or getattr(row, f"{field}_{language}"):
         return None

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from conditions.models import Condition, SearchMiss, SearchSynonyms
-from conditions.search import suggestions_for
+from conditions.search import search, suggestions_for
 from conditions.snippets import marked
 from tests.conditions.conftest import make_condition
 
@@ -256,3 +256,14 @@ def test_an_editor_keeps_the_vocabulary_in_the_admin(editor, client):
     assert listing.status_code == 200 and "zapato, heel" in listing.content.decode()
     missing = editor_client.get("/admin/conditions/searchsynonyms/", {"q": "nowhere"})
     assert "zapato, heel" not in missing.content.decode()
+
+
+def test_a_language_without_its_own_search_is_searched_in_english(client):
+    from django.utils import translation
+
+    make_condition("Shin Splints", summary="Pain along the shin.")
+    for code in ["en-us", "de", "fr-ca"]:
+        with translation.override(code):
+            outcome = search("shin")
+        expected = ["Shin Splints"]
+        assert [condition.title for condition in outcome.page] == expected, code
