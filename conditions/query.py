@@ -116,7 +116,9 @@ def _knowledge(language: str) -> Knowledge:
     if knowledge is None:
         knowledge = _read_knowledge(language)
         with _lock:
-            _known.clear()  # only the current version is worth keeping
+            # Only the current version is worth keeping, in every language.
+            for old in [old for old in _known if old[1] != key[1]]:
+                del _known[old]
             _known[key] = knowledge
     return knowledge
 

@@ -101,3 +101,11 @@ def test_the_count_does_not_grow_from_1_to_100_conditions(client):
         count_queries(client, "/"),
     ]
     assert small == large
+
+
+def test_searching_in_both_languages_reads_each_ones_vocabulary_once(client):
+    fill(1)
+    for path in ["/search/", "/fr/search/"]:
+        client.get(path, {"q": "sprain risk factor"})  # each language's words, read once
+    for path in ["/search/", "/fr/search/", "/search/"]:
+        assert count_queries(client, path, {"q": "sprain risk factor"}) == SEARCH_QUERIES, path
