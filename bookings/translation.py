@@ -3,9 +3,14 @@ booking pages, emails and calendar files show the patient's language, or the Eng
 
 from modeltranslation.translator import TranslationOptions, register
 
-from bookings.models import Service
+from bookings.models import Service, Therapist
 
 
 @register(Service)
 class ServiceTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(Therapist)
+class TherapistTranslation(TranslationOptions):
+    fields = ("special_interests", "bio")

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import override
 
-from conditions.markdown import escape_markdown
+from clinic.markdown import escape_markdown
 from conditions.models import (
     BodyRegion,
     Condition,

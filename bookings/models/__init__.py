@@ -11,6 +11,7 @@ and the migrations name `bookings.models.new_token`, `Int8Range` and `TsTzRange`
 from bookings.models.appointments import Appointment, AppointmentEvent, Patient
 from bookings.models.base import Int8Range, TsTzRange, new_token
 from bookings.models.catalogue import BookingRules, Service, Therapist, WorkingHours
+from bookings.models.contact import ContactMessage
 from bookings.models.outbox import OutgoingEmail
 from bookings.models.time_off import TimeOff
 
@@ -18,6 +19,7 @@ __all__ = [
     "Appointment",
     "AppointmentEvent",
     "BookingRules",
+    "ContactMessage",
     "Int8Range",
     "OutgoingEmail",
     "Patient",

@@ -100,6 +100,10 @@ class Appointment(models.Model):
     # (a double-click, or Back and submit again) finds the booking it already made instead of
     # being told the time has gone. Random per form, so it reveals nothing to anyone else.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    # Which privacy notice (clinic.Page "privacy" version) the patient agreed to when booking
+    # online, and when. Empty for bookings staff made for a caller.
+    privacy_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    privacy_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The language the patient booked in (the page's): every email and calendar file about this
     # appointment is written in it, whatever language the process sending it runs in.
     language = models.CharField(

@@ -125,6 +125,15 @@ class Therapist(models.Model):
     )
     display_name = models.CharField(max_length=120)
     credentials = models.CharField(max_length=120, blank=True, help_text="e.g. DPT, OCS")
+    licence_number = models.CharField(
+        max_length=60, blank=True, help_text="As the licensing board issued it, e.g. PT 123456 (CA)."
+    )
+    languages = models.CharField(
+        "languages spoken", max_length=200, blank=True, help_text="e.g. English, French, Spanish"
+    )
+    special_interests = models.TextField(
+        blank=True, help_text="What they treat most, e.g. running injuries, ACL rehabilitation."
+    )
     bio = models.TextField(blank=True)
     services = models.ManyToManyField(Service, related_name="therapists", blank=True)
     active = models.BooleanField(default=True)

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models.appointments import Appointment
+from bookings.models.contact import ContactMessage
 
 
 class OutgoingEmailQuerySet(models.QuerySet):
@@ -42,6 +43,8 @@ class OutgoingEmail(models.Model):
         REMINDER = "reminder", "Reminder"
         # To the owner of an email someone typed to book a time its appointment already holds.
         ATTEMPT = "attempt", _("Someone tried to book the same time")
+        # To the clinic: a message from the contact page.
+        CONTACT = "contact", _("Message from the contact page")
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -49,7 +52,13 @@ class OutgoingEmail(models.Model):
         FAILED = "failed", "Failed"
         WITHDRAWN = "withdrawn", "Not sent: out of date"
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
+    # What the email is about: an appointment, or (kind "contact") a message to the clinic.
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
+    contact_message = models.ForeignKey(
+        ContactMessage, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
     kind = models.CharField(max_length=12, choices=Kind)
     recipient = models.EmailField(max_length=254)
     subject = models.TextField()
@@ -57,7 +66,7 @@ class OutgoingEmail(models.Model):
     html = models.TextField()
     ics = models.TextField(blank=True, help_text="The calendar attachment, when it has one.")
     appointment_starts_at = models.DateTimeField(
-        help_text="The appointment's start time when the email was written."
+        null=True, blank=True, help_text="The appointment's start time when the email was written."
     )
     status = models.CharField(max_length=9, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -101,7 +110,18 @@ class OutgoingEmail(models.Model):
                 condition=~Q(status="pending") | Q(next_attempt_at__isnull=False),
                 name="bookings_email_pending_has_next_attempt",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    appointment__isnull=False,
+                    appointment_starts_at__isnull=False,
+                    contact_message__isnull=True,
+                )
+                | Q(kind="contact", appointment__isnull=True, contact_message__isnull=False),
+                name="bookings_email_about_one_thing",
+            ),
         ]
 
     def __str__(self):
+        if self.contact_message_id:
+            return f"{self.get_kind_display()} {self.contact_message_id}"
         return f"{self.get_kind_display()} for appointment {self.appointment_id}"

@@ -1,11 +1,11 @@
 from django import template
 
-from conditions.markdown import render_markdown
+from clinic.markdown import render_markdown
 
 register = template.Library()
 
 
 @register.filter
 def markdown(text):
-    """Markdown source to sanitised HTML (see conditions.markdown)."""
+    """Markdown source to sanitised HTML (see clinic.markdown)."""
     return render_markdown(text)

@@ -1,6 +1,6 @@
 """Article Markdown: lists, links and emphasis render; nothing can run script."""
 
-from conditions.markdown import escape_markdown, render_markdown
+from clinic.markdown import escape_markdown, render_markdown
 
 
 def test_it_renders_lists_links_emphasis_and_paragraphs():

@@ -1,4 +1,4 @@
-"""Markdown for article text: rendered, then sanitised, so editors get lists and links and nobody
+"""Markdown for article and staff-page text: rendered, then sanitised, so editors get lists and links and nobody
 gets to run script.
 
 Raw HTML in the source is not passed through: it shows as text. nh3 then removes anything the
