@@ -1,5 +1,5 @@
-"""Markdown for article and staff-page text: rendered, then sanitised, so editors get lists and links and nobody
-gets to run script.
+"""Markdown for article and staff-page text: rendered, then sanitised, so editors get lists and
+links and nobody gets to run script.
 
 Raw HTML in the source is not passed through: it shows as text. nh3 then removes anything the
 renderer could still produce that is not on the allow-list (defence in depth).

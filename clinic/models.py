@@ -35,7 +35,9 @@ class ClinicProfile(models.Model):
         blank=True, help_text="Public contact address; the contact form's messages go here."
     )
     # Where the clinic is: the footer, the contact page, every patient email and .ics LOCATION.
-    street_address = models.CharField(max_length=200, blank=True, help_text="e.g. 1200 Main Street, Suite 3")
+    street_address = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 1200 Main Street, Suite 3"
+    )
     city = models.CharField(max_length=100, blank=True)
     region = models.CharField(
         "state or region", max_length=100, blank=True, help_text="e.g. CA (left out if empty)."
@@ -101,7 +103,12 @@ class ClinicProfile(models.Model):
         """Each phone as label, its international format and a tel: link in E.164."""
         numbers = [(self.phone_label, self.phone), (self.second_phone_label, self.second_phone)]
         return [
-            {"label": label, "number": format_phone(number), "e164": number, "href": tel_href(number)}
+            {
+                "label": label,
+                "number": format_phone(number),
+                "e164": number,
+                "href": tel_href(number),
+            }
             for label, number in numbers
             if number
         ]
@@ -114,7 +121,7 @@ class ClinicProfile(models.Model):
 
     @property
     def locality_line(self) -> str:
-        """"San Francisco, CA 94110" (US order; the postal code first elsewhere: "75011 Paris")."""
+        """The city line: "San Francisco, CA 94110" in the US, "75011 Paris" elsewhere."""
         if self.country == "US" or self.country == "CA":
             place = ", ".join(part for part in (self.city, self.region) if part)
             return " ".join(part for part in (place, self.postal_code) if part)

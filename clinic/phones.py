@@ -29,7 +29,8 @@ COUNTRY_CHOICES = [
 
 MESSAGES = {
     "invalid": _(
-        "Enter a phone number we can call, e.g. (650) 815-6552, 06 12 34 56 78 or +33 6 12 34 56 78."
+        "Enter a phone number we can call, e.g. (650) 815-6552, 06 12 34 56 78 "
+        "or +33 6 12 34 56 78."
     ),
     "no_country": _(
         "We could not tell which country this number is in: choose the country or start with + "

@@ -126,7 +126,9 @@ class Therapist(models.Model):
     display_name = models.CharField(max_length=120)
     credentials = models.CharField(max_length=120, blank=True, help_text="e.g. DPT, OCS")
     licence_number = models.CharField(
-        max_length=60, blank=True, help_text="As the licensing board issued it, e.g. PT 123456 (CA)."
+        max_length=60,
+        blank=True,
+        help_text="As the licensing board issued it, e.g. PT 123456 (CA).",
     )
     languages = models.CharField(
         "languages spoken", max_length=200, blank=True, help_text="e.g. English, French, Spanish"
