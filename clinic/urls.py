@@ -24,6 +24,8 @@ urlpatterns = [
         path("", views.home, name="home"),
         path("", include("conditions.urls")),
         path("", include("bookings.urls")),
+        # Last: any other one-segment address may be a page staff wrote.
+        path("<slug:slug>/", views.page, name="page"),
         prefix_default_language=False,
     ),
 ]

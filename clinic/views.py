@@ -4,12 +4,12 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from clinic.models import ClinicProfile
+from clinic.models import ClinicProfile, Page
 from clinic.page_cache import cached_for_visitors
 from clinic.shared_cache import cache_answers
 from conditions.models import BodyRegion, Condition
@@ -38,6 +38,18 @@ def home(request):
     if not featured:
         featured = list(published.only(*fields).order_by("-published_at", "title")[:HOME_FEATURED])
     return render(request, "clinic/home.html", {"regions": regions, "featured": featured})
+
+
+@require_safe
+@cached_for_visitors
+def page(request, slug):
+    """A page staff write (privacy notice, policies, about). Staff who may edit pages also see
+    drafts, marked as such, to check them before publishing."""
+    if request.user.has_perm("clinic.change_page"):
+        found = get_object_or_404(Page, slug=slug)
+    else:
+        found = get_object_or_404(Page.objects.published(), slug=slug)
+    return render(request, "clinic/page.html", {"page": found})
 
 
 @never_cache

@@ -1,6 +1,7 @@
 from django import template
 
 from clinic.i18n import language_links as links_for
+from clinic.markdown import render_markdown
 
 register = template.Library()
 
@@ -12,3 +13,9 @@ def language_links(context):
     if request is None:
         return []
     return links_for(request, context.get("translated_paths"))
+
+
+@register.filter
+def markdown(text):
+    """Markdown source to sanitised HTML (see clinic.markdown)."""
+    return render_markdown(text)
