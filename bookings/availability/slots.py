@@ -1,8 +1,9 @@
-"""Free start times: working hours minus time off minus active appointments (with their buffers).
+"""Free start times: working hours within the clinic's opening hours, minus closures, time off and
+active appointments (with their buffers).
 
-Plain functions over a date range, in the clinic's zone (`settings.CLINIC_TIME_ZONE`). Four queries
-whatever the range (therapists, working hours, time off, appointments) plus one for the booking
-rules when the caller does not pass them.
+Plain functions over a date range, in the clinic's zone (`settings.CLINIC_TIME_ZONE`). Five queries
+whatever the range (the clinic's hours and closures together, therapists, working hours, time off,
+appointments) plus one for the booking rules when the caller does not pass them.
 
 Days and working hours are wall-clock times in the clinic's zone; everything else is an instant.
 Each day's working-hours blocks are built as local wall-clock datetimes and converted to UTC one
@@ -25,6 +26,7 @@ from django.utils import timezone
 from bookings.availability import busy as busy_sources
 from bookings.availability.busy import Interval, epoch
 from bookings.models import Appointment, BookingRules, Service, Therapist
+from clinic import hours as clinic_hours
 from clinic.clock import (
     clinic_zone,
     day_bounds,
@@ -134,6 +136,13 @@ def free_slots(
     if not therapist_ids:
         return []
 
+    # The clinic's own hours bound everyone's: no slot while it is closed, whoever works then.
+    # A day further for closures: a late appointment's buffer must not run into a closed day.
+    clinic_blocks, closures = clinic_hours.calendar(start, end + timedelta(days=1))
+    clinic_open = clinic_hours.open_intervals(start, end, blocks=clinic_blocks, closures=closures)
+    open_epochs = None if clinic_open is None else [(epoch(a), epoch(b)) for a, b in clinic_open]
+    closed_epochs = [(epoch(a), epoch(b)) for a, b in clinic_hours.closure_intervals(closures)]
+
     hours_by_therapist = busy_sources.working_hours(therapist_ids)
     busy: dict[int, list[Interval]] = defaultdict(list)
     for therapist_id, interval in itertools.chain(
@@ -169,7 +178,7 @@ def free_slots(
     count = len(therapist_ids)
     found: list[int] = []
     for rank, therapist_id in enumerate(therapist_ids):
-        intervals = merge_intervals(busy.get(therapist_id, ()))
+        intervals = merge_intervals(itertools.chain(busy.get(therapist_id, ()), closed_epochs))
         busy_starts = [interval[0] for interval in intervals]
         weekly = hours_by_therapist.get(therapist_id)
         if not weekly:
@@ -177,23 +186,39 @@ def free_slots(
         day = start
         while day <= end:
             for block_start, block_end in weekly.get(day.weekday(), ()):
-                _add_block_slots(
-                    found,
-                    rank,
-                    count,
-                    to_epoch(day, block_start, False),
-                    to_epoch(day, block_end, True),
-                    duration=duration,
-                    occupies=occupies,
-                    step=step,
-                    earliest=earliest_epoch,
-                    latest=latest_epoch,
-                    intervals=intervals,
-                    busy_starts=busy_starts,
-                )
+                for first, last in _within(
+                    to_epoch(day, block_start, False), to_epoch(day, block_end, True), open_epochs
+                ):
+                    _add_block_slots(
+                        found,
+                        rank,
+                        count,
+                        first,
+                        last,
+                        duration=duration,
+                        occupies=occupies,
+                        step=step,
+                        earliest=earliest_epoch,
+                        latest=latest_epoch,
+                        intervals=intervals,
+                        busy_starts=busy_starts,
+                    )
             day += timedelta(days=1)
     found.sort()
     return FreeSlots(found, therapist_ids, timedelta(seconds=duration))
+
+
+def _within(start: int, end: int, open_epochs: list[Interval] | None) -> Iterable[Interval]:
+    """The parts of a working-hours block while the clinic is open (all of it without hours)."""
+    if open_epochs is None:
+        yield start, end
+        return
+    index = max(bisect.bisect_right(open_epochs, (start,)) - 1, 0)
+    while index < len(open_epochs) and open_epochs[index][0] < end:
+        open_start, open_end = open_epochs[index]
+        if open_end > start:
+            yield max(start, open_start), min(end, open_end)
+        index += 1
 
 
 def _add_block_slots(
