@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from clinic.hours import open_intervals, open_status, weekly_blocks, week_hours
+from clinic.hours import open_intervals, open_status, week_hours, weekly_blocks
 from clinic.models import Closure, OpeningHours
 from tests.bookings.conftest import LA, local
 
