@@ -39,6 +39,18 @@ FRONT_DESK_EXCLUDED = {
 }
 # Content editors also change the clinic's profile: one row, changed, never added or deleted.
 CONTENT_EDITORS_CLINIC = {"change_clinicprofile", "view_clinicprofile"}
+# Both edit the front door: staff pages (changed, never deleted), opening hours and closures
+# (clinic migration 0004 grants the same).
+FRONT_DOOR = {
+    "add_page",
+    "change_page",
+    "view_page",
+    *(
+        f"{action}_{model}"
+        for action in ("add", "change", "delete", "view")
+        for model in ("openinghours", "closure")
+    ),
+}
 
 
 def ensure_staff_groups() -> dict[str, Group]:
@@ -49,11 +61,12 @@ def ensure_staff_groups() -> dict[str, Group]:
             codename__in=FRONT_DESK_EXCLUDED
         ),
         *Permission.objects.filter(content_type__app_label="conditions", codename="view_condition"),
+        *Permission.objects.filter(content_type__app_label="clinic", codename__in=FRONT_DOOR),
     )
     groups[CONTENT_EDITORS].permissions.add(
         *Permission.objects.filter(content_type__app_label="conditions"),
         *Permission.objects.filter(
-            content_type__app_label="clinic", codename__in=CONTENT_EDITORS_CLINIC
+            content_type__app_label="clinic", codename__in=CONTENT_EDITORS_CLINIC | FRONT_DOOR
         ),
     )
     return groups
