@@ -12,21 +12,29 @@ from bookings.models.appointments import Appointment, AppointmentEvent, Patient
 from bookings.models.base import Int8Range, TsTzRange, new_token
 from bookings.models.catalogue import BookingRules, Service, Therapist, WorkingHours
 from bookings.models.contact import ContactMessage
+from bookings.models.courses import MAX_COURSE_VISITS, CareCourse
 from bookings.models.outbox import OutgoingEmail
+from bookings.models.sign_in import SignInLink
 from bookings.models.time_off import TimeOff
+from bookings.models.waitlist import SlotOffer, WaitlistEntry
 
 __all__ = [
     "Appointment",
     "AppointmentEvent",
     "BookingRules",
+    "CareCourse",
     "ContactMessage",
     "Int8Range",
+    "MAX_COURSE_VISITS",
     "OutgoingEmail",
     "Patient",
     "Service",
+    "SignInLink",
+    "SlotOffer",
     "Therapist",
     "TimeOff",
     "TsTzRange",
+    "WaitlistEntry",
     "WorkingHours",
     "new_token",
 ]

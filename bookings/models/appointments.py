@@ -87,6 +87,14 @@ class Appointment(models.Model):
         related_name="appointments",
     )
     source = models.CharField(max_length=12, choices=Source, default=Source.ONLINE)
+    # The course of care this visit belongs to, if it was booked as one.
+    course = models.ForeignKey(
+        "bookings.CareCourse",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
     manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The .ics SEQUENCE: raised on every change so calendar apps replace the earlier copy.

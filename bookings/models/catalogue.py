@@ -79,6 +79,12 @@ class Service(models.Model):
         help_text="Time kept free after each appointment (notes, cleaning the room).",
     )
     price = models.DecimalField(max_digits=8, decimal_places=2)
+    online_course_max_visits = models.PositiveSmallIntegerField(
+        "weekly visits patients may book online",
+        default=0,
+        validators=[MaxValueValidator(52)],
+        help_text="Up to this many weekly visits booked online in one step; 0: staff plan courses.",
+    )
     active = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

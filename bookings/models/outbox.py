@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models.appointments import Appointment
 from bookings.models.contact import ContactMessage
 
+# The kinds about one appointment: the outbox keeps each appointment's emails in order.
+APPOINTMENT_KINDS = ["booked", "rescheduled", "cancelled", "reminder", "attempt"]
+
 
 class OutgoingEmailQuerySet(models.QuerySet):
     def due(self, *, now):
@@ -45,6 +48,10 @@ class OutgoingEmail(models.Model):
         ATTEMPT = "attempt", _("Someone tried to book the same time")
         # To the clinic: a message from the contact page.
         CONTACT = "contact", _("Message from the contact page")
+        COURSE = "course", _("Course of care booked")
+        WAITLIST = "waitlist", _("On the waiting list")
+        OFFER = "offer", _("A freed time offered")
+        SIGN_IN = "sign_in", _("Sign-in link")
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -58,6 +65,20 @@ class OutgoingEmail(models.Model):
     )
     contact_message = models.ForeignKey(
         ContactMessage, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
+    course = models.ForeignKey(
+        "bookings.CareCourse",
+        on_delete=models.CASCADE,
+        related_name="emails",
+        null=True,
+        blank=True,
+    )
+    waitlist_entry = models.ForeignKey(
+        "bookings.WaitlistEntry",
+        on_delete=models.CASCADE,
+        related_name="emails",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(max_length=12, choices=Kind)
     recipient = models.EmailField(max_length=254)
@@ -110,14 +131,20 @@ class OutgoingEmail(models.Model):
                 condition=~Q(status="pending") | Q(next_attempt_at__isnull=False),
                 name="bookings_email_pending_has_next_attempt",
             ),
+            # Each kind is about its own thing: an appointment (and its time then), a message,
+            # a course, a waiting-list entry (joining, or an offer). A sign-in link is about
+            # an address only.
             models.CheckConstraint(
                 condition=Q(
+                    kind__in=APPOINTMENT_KINDS,
                     appointment__isnull=False,
                     appointment_starts_at__isnull=False,
-                    contact_message__isnull=True,
                 )
-                | Q(kind="contact", appointment__isnull=True, contact_message__isnull=False),
-                name="bookings_email_about_one_thing",
+                | Q(kind="contact", contact_message__isnull=False)
+                | Q(kind="course", course__isnull=False)
+                | Q(kind__in=["waitlist", "offer"], waitlist_entry__isnull=False)
+                | Q(kind="sign_in"),
+                name="bookings_email_about_its_kind",
             ),
         ]
 
