@@ -132,6 +132,11 @@ class ClinicProfile(models.Model):
         return [line for line in (self.street_address, self.locality_line) if line]
 
     @property
+    def address(self) -> str:
+        """The address as lines of text (street, city line)."""
+        return "\n".join(self.address_lines)
+
+    @property
     def address_text(self) -> str:
         """The address on one line, for a calendar event's LOCATION."""
         return ", ".join([self.name, *self.address_lines]) if self.address_lines else ""
