@@ -16,6 +16,7 @@ from bookings.models import (
     Appointment,
     AppointmentEvent,
     BookingRules,
+    ContactMessage,
     OutgoingEmail,
     Patient,
     Service,
@@ -288,6 +289,9 @@ class OutgoingEmailAdmin(DateDrillDownInRange, admin.ModelAdmin):
 
     @admin.display(description="Appointment", ordering="appointment")
     def appointment_link(self, email):
+        if email.appointment_id is None:  # a message from the contact page, to the clinic
+            url = reverse("admin:bookings_contactmessage_change", args=[email.contact_message_id])
+            return format_html('<a href="{}">Contact message {}</a>', url, email.contact_message_id)
         url = reverse("admin:bookings_appointment_change", args=[email.appointment_id])
         return format_html('<a href="{}">{}</a>', url, email.appointment_id)
 
@@ -331,3 +335,39 @@ class OutgoingEmailAdmin(DateDrillDownInRange, admin.ModelAdmin):
             status=OutgoingEmail.Status.FAILED, handled_at__isnull=True
         ).update(handled_at=timezone.now(), handled_by=request.user)
         self.message_user(request, f"{handled} email{'s' if handled != 1 else ''} marked handled.")
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(DateDrillDownInRange, admin.ModelAdmin):
+    """What people wrote on the find-us page. Answer by email (the clinic's copy has Reply-To
+    set), then mark it answered. The text itself is never edited."""
+
+    list_display = ["created_at", "name", "reply_link", "excerpt", "language", "answered_at"]
+    list_filter = [("answered_at", admin.EmptyFieldListFilter), "language"]
+    search_fields = ["name", "email", "message"]
+    list_select_related = ["answered_by"]
+    date_hierarchy = "created_at"
+    fields = ["name", "email", "language", "created_at", "message", "answered_at", "answered_by"]
+    readonly_fields = fields
+    actions = ["mark_answered"]
+
+    @admin.display(description="Email", ordering="email")
+    def reply_link(self, message):
+        return format_html('<a href="mailto:{}">{}</a>', message.email, message.email)
+
+    @admin.display(description="Message")
+    def excerpt(self, message):
+        text = " ".join(message.message.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Mark as answered", permissions=["change"])
+    def mark_answered(self, request, queryset):
+        answered = queryset.filter(answered_at__isnull=True).update(
+            answered_at=timezone.now(), answered_by=request.user
+        )
+        self.message_user(
+            request, f"{answered} message{'s' if answered != 1 else ''} marked answered."
+        )

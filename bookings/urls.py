@@ -4,7 +4,7 @@ and their appointment's pages, in English and French), `schedule` and `feeds` (s
 
 from django.urls import include, path
 
-from bookings.views import booking, confirm, feeds, manage, schedule, time_off
+from bookings.views import booking, confirm, contact, feeds, manage, schedule, time_off
 
 booking_patterns = [
     path("book/", booking.book, name="book"),
@@ -16,6 +16,8 @@ booking_patterns = [
     path(
         "appointments/<str:token>/reschedule/", manage.manage_reschedule, name="manage_reschedule"
     ),
+    path("find-us/", contact.find_us, name="find_us"),
+    path("find-us/sent/", contact.contact_sent, name="contact_sent"),
 ]
 
 # Calendar feeds: the .ics feed and the page to subscribe or regenerate it.

@@ -11,6 +11,8 @@ said in the admin (`REVIEW_NOTES`), never on the page.
 
 import re
 
+from django.utils import translation
+
 # French typography: a non-breaking space before : ; ? ! (written here with ordinary spaces).
 _FRENCH_SPACE = re.compile(r" ([:;?!])")
 
@@ -433,22 +435,28 @@ def ensure_default_pages(Page, *, now) -> int:
     for spec in PAGES:
         if Page.objects.filter(slug=spec["slug"]).exists():
             continue
-        Page.objects.create(
-            slug=spec["slug"],
-            order=spec["order"],
-            status="published",
-            in_footer=True,
-            title=spec["title_en"],
-            summary=spec["summary_en"],
-            body=spec["body_en"],
-            title_en=spec["title_en"],
-            title_fr=spec["title_fr"],
-            summary_en=spec["summary_en"],
-            summary_fr=spec["summary_fr"],
-            body_en=spec["body_en"],
-            body_fr=spec["body_fr"],
-            version=1,
-            revised_at=now,
-        )
+        # In English: with modeltranslation's model, `title=` writes the active language's column.
+        with translation.override("en"):
+            _create(Page, spec, now=now)
         created += 1
     return created
+
+
+def _create(Page, spec: dict, *, now) -> None:
+    Page.objects.create(
+        slug=spec["slug"],
+        order=spec["order"],
+        status="published",
+        in_footer=True,
+        title=spec["title_en"],
+        summary=spec["summary_en"],
+        body=spec["body_en"],
+        title_en=spec["title_en"],
+        title_fr=spec["title_fr"],
+        summary_en=spec["summary_en"],
+        summary_fr=spec["summary_fr"],
+        body_en=spec["body_en"],
+        body_fr=spec["body_fr"],
+        version=1,
+        revised_at=now,
+    )

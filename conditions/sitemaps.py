@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from clinic.sitemaps import StaffPageSitemap
 from conditions.models import Condition, RiskFactor
 
 
@@ -36,7 +37,7 @@ class PagesSitemap(BothLanguages):
     priority = 0.6
 
     def items(self):
-        return ["home", "conditions:index"]
+        return ["home", "conditions:index", "bookings:find_us"]
 
     def location(self, item):
         return reverse(item)
@@ -46,4 +47,5 @@ SITEMAPS = {
     "pages": PagesSitemap,
     "conditions": ConditionSitemap,
     "risk-factors": RiskFactorSitemap,
+    "staff-pages": StaffPageSitemap,
 }

@@ -86,7 +86,11 @@ class OutboxRun:
 
 
 def as_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.recipient])
+    # A message from the contact page is answered by replying to its email.
+    reply_to = [email.contact_message.email] if email.contact_message_id else None
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.text, to=[email.recipient], reply_to=reply_to
+    )
     message.attach_alternative(email.html, "text/html")
     if email.ics:
         cancelled = email.kind == OutgoingEmail.Kind.CANCELLED
@@ -152,14 +156,16 @@ def purge_old_emails(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def log_failure(kind: str, appointment_id: int, error: BaseException, outcome: str = "") -> None:
+def log_failure(
+    kind: str, appointment_id: int | None, error: BaseException, outcome: str = "", *, about=""
+) -> None:
     # No traceback: an SMTP refusal's message names the recipient's address, and the log must
     # not. The error's type (and SMTP code, when there is one) is enough to tell a mail server
     # that is down from an address it refuses.
     logger.error(
-        "Could not send the %s email for appointment %s (%s)%s",
+        "Could not send the %s email for %s (%s)%s",
         kind,
-        appointment_id,
+        about or f"appointment {appointment_id}",
         describe_error(error),
         f"; {outcome}" if outcome else "",
     )
@@ -233,7 +239,8 @@ def _record_failure(email: OutgoingEmail, error: Exception) -> str:
     email.save(
         update_fields=["status", "next_attempt_at", "attempts", "last_attempt_at", "last_error"]
     )
-    log_failure(email.kind, email.appointment_id, error, note)
+    about = f"contact message {email.contact_message_id}" if email.contact_message_id else ""
+    log_failure(email.kind, email.appointment_id, error, note, about=about)
     return outcome
 
 
