@@ -4,13 +4,16 @@ and their appointment's pages, in English and French), `schedule` and `feeds` (s
 
 from django.urls import include, path
 
-from bookings.views import booking, confirm, contact, feeds, manage, schedule, time_off
+from bookings.views import booking, confirm, contact, feeds, manage, schedule, time_off, waitlist
 
 booking_patterns = [
     path("book/", booking.book, name="book"),
     path("book/details/", booking.details, name="details"),
     path("book/review/", booking.review, name="review"),
     path("book/confirmed/", confirm.confirmed, name="confirmed"),
+    path("waitlist/", waitlist.join, name="waitlist_join"),
+    path("waitlist/offers/<str:token>/", waitlist.offer, name="offer"),
+    path("waitlist/<str:token>/", waitlist.entry, name="waitlist_entry"),
     path("appointments/<str:token>/", manage.manage, name="manage"),
     path("appointments/<str:token>/cancel/", manage.manage_cancel, name="manage_cancel"),
     path(

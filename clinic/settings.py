@@ -221,6 +221,12 @@ USE_TZ = True
 CLINIC_TIME_ZONE = env_time_zone("CLINIC_TIME_ZONE", "America/Los_Angeles")
 TIME_ZONE = CLINIC_TIME_ZONE
 
+# The waiting list: how long a patient has to claim a freed time offered to them (minutes).
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 120, minimum=5)
+# Patients' sign-in links: how long one works, and how long a signed-in session lasts (minutes).
+PATIENT_SIGN_IN_LINK_MINUTES = env_int("PATIENT_SIGN_IN_LINK_MINUTES", 30, minimum=5, maximum=120)
+PATIENT_SESSION_MINUTES = env_int("PATIENT_SESSION_MINUTES", 4 * 60, minimum=15)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -18,6 +18,7 @@ from bookings.models import (
     Therapist,
 )
 from bookings.notifications import emails
+from bookings.services import waitlist
 from bookings.services.attendance import correct_attendance
 from bookings.services.booking import _check_slot, patient_language, tell_owner_of_attempt
 from bookings.services.common import (
@@ -28,7 +29,7 @@ from bookings.services.common import (
     logger,
     refuse,
 )
-from clinic.clock import describe_moment
+from clinic.clock import describe_moment, local
 from conditions.models import Condition
 
 if TYPE_CHECKING:
@@ -86,6 +87,9 @@ def cancel_appointment(
     logger.info("Appointment %s cancelled", appointment.pk)
     if notify:
         emails.send_appointment_email(appointment, kind=emails.CANCELLED)
+    waitlist.time_freed(
+        therapist_id=appointment.therapist_id, day=local(appointment.starts_at).date()
+    )
     return appointment
 
 
@@ -199,6 +203,7 @@ def _reschedule(
     logger.info("Appointment %s moved", appointment.pk)
     if notify:
         emails.send_appointment_email(appointment, kind=emails.RESCHEDULED)
+    waitlist.time_freed(therapist_id=before[1].pk, day=local(before[0]).date())
     return appointment
 
 

@@ -65,6 +65,13 @@ MESSAGES = {
     "course_empty": _("Choose at least one visit."),
     "course_too_long": _("A course can have at most %(limit)s visits."),
     "course_not_online": _("This service can be booked one visit at a time online."),
+    "waitlist_dates": _("Choose dates from today on, the last one after the first."),
+    "waitlist_when": _("Choose at least one day of the week and one time of day."),
+    "offer_taken": _(
+        "This time has just been taken. You are still on the waiting list: "
+        "we will email you when another time frees up."
+    ),
+    "offer_expired": _("This offer has expired. Please choose another time."),
 }
 CODES = {
     "attendance_of_cancelled": "already_cancelled",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -13,12 +13,17 @@ from bookings.models import (
     Therapist,
     TimeOff,
 )
+from bookings.services import waitlist
 from bookings.services.common import (
     _lock_therapist,
     logger,
     refuse,
 )
-from clinic.clock import describe_moment
+from clinic.clock import describe_moment, local
+
+# The days of a long time off that, given back, are offered to the waiting list: the booking
+# horizon's worth at most.
+WAITLIST_DAYS = 90
 
 if TYPE_CHECKING:
     from bookings.services.common import Actor
@@ -78,3 +83,7 @@ def remove_time_off(*, time_off: TimeOff, actor: Actor = None, now: datetime | N
         refuse("time_off_over")
     logger.info("Time off %s removed by user %s", time_off.pk, getattr(actor, "pk", None) or "-")
     time_off.delete()
+    day, last = local(max(time_off.starts_at, now)).date(), local(time_off.ends_at).date()
+    while day <= last and day <= local(now).date() + timedelta(days=WAITLIST_DAYS):
+        waitlist.time_freed(therapist_id=time_off.therapist_id, day=day)
+        day += timedelta(days=1)

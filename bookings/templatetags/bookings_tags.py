@@ -12,10 +12,12 @@ the clocks go back would read the same); `|date` stays right for the day's date.
 """
 
 from django import template
+from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import pgettext
 
+from bookings.models import WaitlistEntry
 from clinic import clock
 from clinic.clock import clinic_zone_name
 
@@ -54,3 +56,32 @@ def phone_links(phones) -> SafeString:
         '<a href="{}">{}</a>',
         ((phone["href"], phone["number"]) for phone in phones),
     )
+
+
+@register.filter
+def clinic_moment(moment) -> str:
+    """ "Tue 5 Jan, 9:00 AM" on the clinic's clock."""
+    return clock.moment_label(moment) if moment else ""
+
+
+@register.filter
+def clinic_moment_zoned(moment) -> str:
+    """ "Tue 5 Jan, 9:00 AM Pacific time"."""
+    if not moment:
+        return ""
+    return f"{clock.moment_label(moment)} {clinic_zone_name()}"
+
+
+@register.filter
+def weekday_name(number) -> str:
+    """0 -> "Monday", in the active language."""
+    return str(WEEKDAYS.get(number, ""))
+
+
+@register.filter
+def time_of_day_name(value) -> str:
+    """A waiting-list time of day ("morning") as its label."""
+    try:
+        return str(WaitlistEntry.TimeOfDay(value).label)
+    except ValueError:
+        return ""
