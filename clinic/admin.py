@@ -55,6 +55,12 @@ class ClinicProfileAdminForm(forms.ModelForm):
 
     phone = forms.CharField(label="Main phone", max_length=40, help_text=PHONE_HELP)
     second_phone = forms.CharField(max_length=40, required=False, help_text=PHONE_HELP)
+    map_url = forms.URLField(
+        label="Map link",
+        required=False,
+        assume_scheme="https",
+        help_text=ClinicProfile._meta.get_field("map_url").help_text,
+    )
 
     class Meta:
         model = ClinicProfile
@@ -214,6 +220,21 @@ class ClosureAdmin(DateDrillDownInRange, TranslationAdmin):
 VERSIONED_FIELDS = {"title", "body"}
 
 
+def _words_changed(form, name: str) -> bool:
+    """Whether `name` (title_en, body_fr, ...) is a versioned field whose words changed.
+
+    A browser sends a textarea's line breaks as CRLF and the form strips the ends: the same
+    text saved again shows in `changed_data`, and is not a new version.
+    """
+    if name.rsplit("_", 1)[0] not in VERSIONED_FIELDS:
+        return False
+
+    def words(value) -> str:
+        return (value or "").replace("\r\n", "\n").strip()
+
+    return words(form.initial.get(name)) != words(form.cleaned_data.get(name))
+
+
 @admin.register(Page)
 class PageAdmin(TranslationAdmin):
     list_display = ["title", "slug", "status", "in_footer", "order", "version", "revised_at"]
@@ -246,11 +267,10 @@ class PageAdmin(TranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         """A change to any language's title or body is a new version, revised now."""
-        changed = {name.rsplit("_", 1)[0] for name in form.changed_data}
         if not change:
             obj.version = 1
             obj.revised_at = timezone.now()
-        elif changed & VERSIONED_FIELDS:
+        elif any(_words_changed(form, name) for name in form.changed_data):
             obj.version += 1
             obj.revised_at = timezone.now()
         super().save_model(request, obj, form, change)

@@ -424,6 +424,8 @@ trouver](/fr/find-us/) ou appelez-nous avant votre visite.
 ]
 
 for _page in PAGES:
+    for _field in ("body_en", "body_fr"):
+        _page[_field] = _page[_field].strip()  # as the admin's form saves it
     for _field in ("title_fr", "summary_fr", "body_fr"):
         _page[_field] = _french(_page[_field])
 
