@@ -4,13 +4,29 @@ and their appointment's pages, in English and French), `schedule` and `feeds` (s
 
 from django.urls import include, path
 
-from bookings.views import booking, confirm, contact, feeds, manage, schedule, time_off, waitlist
+from bookings.views import (
+    booking,
+    confirm,
+    contact,
+    feeds,
+    manage,
+    patients,
+    schedule,
+    time_off,
+    waitlist,
+)
 
 booking_patterns = [
     path("book/", booking.book, name="book"),
     path("book/details/", booking.details, name="details"),
     path("book/review/", booking.review, name="review"),
     path("book/confirmed/", confirm.confirmed, name="confirmed"),
+    path("my/", patients.my, name="my"),
+    path("my/sign-in/<str:token>/", patients.sign_in, name="my_sign_in"),
+    path("my/sign-out/", patients.sign_out, name="my_sign_out"),
+    path("my/details/", patients.details, name="my_details"),
+    path("my/data.json", patients.export, name="my_export"),
+    path("my/delete/", patients.delete, name="my_delete"),
     path("waitlist/", waitlist.join, name="waitlist_join"),
     path("waitlist/offers/<str:token>/", waitlist.offer, name="offer"),
     path("waitlist/<str:token>/", waitlist.entry, name="waitlist_entry"),

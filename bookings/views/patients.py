@@ -1,0 +1,181 @@
+"""The patient's own pages under /my/: sign in with an emailed link, see every appointment,
+course and waiting-list request, change their name and phone, download or delete their data.
+
+The signed-in patient is `request.session["patient_id"]`, set only by a sign-in link; every
+page reads it through `_patient_for` and shows that patient's rows only.
+"""
+
+import json
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bookings.models import Appointment, CareCourse, Patient, WaitlistEntry
+from bookings.services import patients as patient_services
+from bookings.services.booking import patient_language
+from bookings.views.flow import private_page
+from clinic.models import ClinicProfile
+from clinic.phones import parse_phone
+from clinic.ratelimit import rate_limit
+
+SESSION_KEY = "patient_id"
+
+# Per client: a few sign-in requests an hour is plenty; trying tokens is stopped well before.
+sign_in_limit = rate_limit("patient-sign-in", limit=10, period=3600)
+token_limit = rate_limit("patient-token", limit=30, period=600, methods=("GET", "POST"))
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(label=_("Your email"), max_length=254)
+
+
+class PatientDetailsForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+
+    def clean_phone(self):
+        region = "FR" if get_language() == "fr" else ClinicProfile.load().country
+        return parse_phone(
+            self.cleaned_data["phone"], region=region, fallbacks=ClinicProfile.load().phone_regions
+        )
+
+
+def signed_in_patient(request) -> Patient | None:
+    patient_id = request.session.get(SESSION_KEY)
+    if not patient_id:
+        return None
+    return Patient.objects.filter(pk=patient_id).first()
+
+
+def patient_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        patient = signed_in_patient(request)
+        if patient is None:
+            return redirect("bookings:my")
+        return view(request, patient, *args, **kwargs)
+
+    return wrapper
+
+
+@private_page
+@sign_in_limit
+@require_http_methods(["GET", "HEAD", "POST"])
+def my(request):
+    patient = signed_in_patient(request)
+    if patient is not None:
+        return _overview(request, patient)
+    if request.method == "POST":
+        form = SignInForm(request.POST)
+        if form.is_valid():
+            patient_services.request_sign_in(
+                email=form.cleaned_data["email"], language=patient_language(get_language())
+            )
+            # The same page whether or not the address is a patient's.
+            return render(
+                request,
+                "bookings/my_link_sent.html",
+                {"minutes": settings.PATIENT_SIGN_IN_LINK_MINUTES},
+            )
+    else:
+        form = SignInForm()
+    return render(request, "bookings/my_sign_in.html", {"form": form})
+
+
+def _overview(request, patient):
+    now = timezone.now()
+    appointments = Appointment.objects.filter(patient=patient).select_related(
+        "service", "therapist"
+    )
+    upcoming = appointments.filter(starts_at__gte=now).order_by("starts_at")
+    past = appointments.filter(starts_at__lt=now).order_by("-starts_at")[:50]
+    courses = CareCourse.objects.filter(patient=patient).select_related("service", "therapist")
+    waiting = WaitlistEntry.objects.filter(email__iexact=patient.email).select_related("service")
+    return render(
+        request,
+        "bookings/my.html",
+        {
+            "patient": patient,
+            "upcoming": upcoming,
+            "past": past,
+            "courses": courses,
+            "waiting": waiting,
+        },
+    )
+
+
+@private_page
+@token_limit
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_in(request, token):
+    """GET shows a button; the POST uses the link. Mail scanners that open links do not sign in
+    or use it up."""
+    if request.method == "POST":
+        patient = patient_services.use_sign_in_link(token=token)
+        if patient is None:
+            return render(request, "bookings/my_link_invalid.html", status=400)
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = patient.pk
+        request.session.set_expiry(settings.PATIENT_SESSION_MINUTES * 60)
+        messages.success(request, gettext("You are signed in."))
+        return redirect("bookings:my")
+    return render(request, "bookings/my_sign_in_confirm.html", {"token": token})
+
+
+@require_POST
+def sign_out(request):
+    request.session.pop(SESSION_KEY, None)
+    request.session.cycle_key()
+    messages.success(request, gettext("You are signed out."))
+    return redirect("bookings:my")
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+@patient_required
+def details(request, patient):
+    if request.method == "POST":
+        form = PatientDetailsForm(request.POST)
+        if form.is_valid():
+            patient_services.update_patient_details(
+                patient=patient, name=form.cleaned_data["name"], phone=form.cleaned_data["phone"]
+            )
+            messages.success(request, gettext("Your details are saved."))
+            return redirect("bookings:my")
+    else:
+        form = PatientDetailsForm(initial={"name": patient.name, "phone": patient.phone})
+    return render(request, "bookings/my_details.html", {"form": form, "patient": patient})
+
+
+@private_page
+@require_http_methods(["GET", "HEAD"])
+@patient_required
+def export(request, patient):
+    data = patient_services.patient_data(patient)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@private_page
+@require_http_methods(["GET", "HEAD", "POST"])
+@patient_required
+def delete(request, patient):
+    if request.method == "POST":
+        patient_services.delete_patient_account(patient=patient)
+        request.session.flush()
+        return render(request, "bookings/my_deleted.html")
+    upcoming = Appointment.objects.filter(
+        patient=patient, status=Appointment.Status.BOOKED, starts_at__gt=timezone.now()
+    ).count()
+    return render(request, "bookings/my_delete.html", {"patient": patient, "upcoming": upcoming})
