@@ -8,6 +8,7 @@ from bookings.views import (
     booking,
     confirm,
     contact,
+    courses,
     feeds,
     manage,
     patients,
@@ -54,6 +55,9 @@ schedule_patterns = [
     path("appointments/<int:pk>/", schedule.appointment, name="appointment"),
     path("appointments/<int:pk>/attendance/", schedule.attendance, name="attendance"),
     path("appointments/<int:pk>/undo/", schedule.undo_attendance, name="undo_attendance"),
+    path("courses/new/", courses.new_course, name="new_course"),
+    path("courses/<int:pk>/", courses.course, name="course"),
+    path("courses/<int:pk>/cancel/", courses.cancel_course, name="cancel_course"),
     path("time-off/", time_off.time_off, name="time_off"),
     path("time-off/<int:pk>/remove/", time_off.remove_time_off, name="remove_time_off"),
 ]

@@ -10,8 +10,10 @@ transaction, locks what it changes, re-checks the rules and raises `ValidationEr
     covers_appointments, time_off_over
 
 One module per concern, as pretix keeps its services: `booking` (a new appointment), `changes`
-(cancel, move, the front desk's edit), `attendance`, `time_off`, `therapists`, and `common` (locks,
-guarded saves, the event record, coded messages). Every public name is importable from here.
+(cancel, move, the front desk's edit), `attendance`, `time_off`, `therapists`, `courses` (a plan
+of visits, all or nothing), `waitlist` (joining, offers of freed times, claims), `patients`
+(sign-in links, a patient's own details, export and deletion), and `common` (locks, guarded
+saves, the event record, coded messages). Every public name is importable from here.
 
 Each change to an appointment writes an `AppointmentEvent` in the same transaction: who (`actor`,
 None for the patient's own online actions and for the system), what, and a sentence a person can
@@ -49,24 +51,38 @@ from bookings.services.changes import (
     update_appointment,
 )
 from bookings.services.common import MESSAGES, refusal, refuse
+from bookings.services.courses import (
+    CourseConflict,
+    book_course,
+    cancel_rest_of_course,
+    course_progress,
+    plan_visits,
+    preview_course,
+)
 from bookings.services.therapists import regenerate_calendar_token
 from bookings.services.time_off import block_time_off, remove_time_off
 from clinic.clock import describe_moment
 
 __all__ = [
     "ATTEMPT_NOTICE_INTERVAL",
+    "CourseConflict",
     "MESSAGES",
     "PatientDetails",
     "availability",
     "block_time_off",
     "book_appointment",
+    "book_course",
     "book_first_free",
     "can_change_online",
     "cancel_appointment",
+    "cancel_rest_of_course",
     "correct_attendance",
+    "course_progress",
     "describe_moment",
     "find_or_create_patient",
     "mark_attendance",
+    "plan_visits",
+    "preview_course",
     "may_mark_attendance",
     "may_undo_attendance",
     "reschedule_appointment",

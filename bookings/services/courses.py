@@ -30,6 +30,7 @@ from bookings.models import (
 )
 from bookings.notifications import courses as course_emails
 from bookings.services.booking import PatientDetails, book_appointment, find_or_create_patient
+from bookings.services.changes import cancel_appointment
 from bookings.services.common import logger, refusal
 from clinic.clock import clinic_zone, local, wall_clock_to_utc
 
@@ -210,3 +211,45 @@ def book_course(
         if notify:
             course_emails.send_course_email(course)
     return course
+
+
+def cancel_rest_of_course(
+    *, course: CareCourse, now: datetime | None = None, actor: Actor = None
+) -> int:
+    """Cancel every upcoming booked visit of the course (the clinic cancelling: no cut-off);
+    each patient email carries that visit's cancellation. Returns how many were cancelled."""
+    now = now or timezone.now()
+    upcoming = course.appointments.filter(status=Appointment.Status.BOOKED, starts_at__gt=now)
+    count = 0
+    with transaction.atomic():
+        for appointment in upcoming.order_by("starts_at"):
+            cancel_appointment(appointment=appointment, by_patient=False, now=now, actor=actor)
+            count += 1
+    logger.info("Course %s: %s upcoming visits cancelled", course.pk, count)
+    return count
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    attended: int
+    no_show: int
+    upcoming: int
+    cancelled: int
+    past_unmarked: int
+
+    @property
+    def visits_left(self) -> int:
+        return self.upcoming
+
+
+def course_progress(course: CareCourse, *, now: datetime | None = None) -> CourseProgress:
+    now = now or timezone.now()
+    visits = list(course.appointments.values_list("status", "starts_at"))
+    booked = Appointment.Status.BOOKED
+    return CourseProgress(
+        attended=sum(status == Appointment.Status.ATTENDED for status, _ in visits),
+        no_show=sum(status == Appointment.Status.NO_SHOW for status, _ in visits),
+        upcoming=sum(status == booked and starts > now for status, starts in visits),
+        cancelled=sum(status == Appointment.Status.CANCELLED for status, _ in visits),
+        past_unmarked=sum(status == booked and starts <= now for status, starts in visits),
+    )
