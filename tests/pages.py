@@ -14,6 +14,13 @@ PUBLIC_PAGES = [
     "/search/?q=zzqxv",
     "/book/",
     "/book/?condition=calf-cramps",
+    "/find-us/",
+    "/find-us/sent/",
+    "/about/",
+    "/privacy/",
+    "/terms/",
+    "/cancellation-policy/",
+    "/accessibility/",
     "/no-such-page/",
 ]
 
@@ -28,6 +35,13 @@ FRENCH_PAGES = [
     "/fr/search/?q=zzqxv",
     "/fr/book/",
     "/fr/book/?condition=calf-cramps",
+    "/fr/find-us/",
+    "/fr/find-us/sent/",
+    "/fr/about/",
+    "/fr/privacy/",
+    "/fr/terms/",
+    "/fr/cancellation-policy/",
+    "/fr/accessibility/",
     "/fr/no-such-page/",
 ]
 PUBLIC_PAGES += FRENCH_PAGES
