@@ -1,32 +1,43 @@
 """The front desk's admin. Appointments and time off are created and changed through
 bookings/services/, by the forms in bookings/admin_forms.py."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from bookings import services
-from bookings.admin_forms import AppointmentAdminForm, TimeOffAdminForm
+from bookings.admin_forms import AppointmentAdminForm, PatientAdminForm, TimeOffAdminForm
 from bookings.models import (
     Appointment,
     AppointmentEvent,
     BookingRules,
+    CareCourse,
     ContactMessage,
     OutgoingEmail,
     Patient,
     Service,
+    SlotOffer,
     Therapist,
     TimeOff,
+    WaitlistEntry,
     WorkingHours,
 )
 from bookings.notifications import outbox
+from bookings.services import waitlist
 from clinic import clock
 from clinic.admin import DateDrillDownInRange
+from clinic.phones import format_phone
+
+# After a therapist's weekly hours change, how many days ahead the waiting list is offered times.
+WAITLIST_DAYS_AFTER_HOURS_CHANGE = 14
 
 
 @admin.register(BookingRules)
@@ -80,6 +91,16 @@ class TherapistAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     inlines = [WorkingHoursInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            # Hours may have grown: the next fortnight's new times go to the waiting list.
+            today = clock.local_today()
+            for offset in range(WAITLIST_DAYS_AFTER_HOURS_CHANGE):
+                waitlist.time_freed(
+                    therapist_id=form.instance.pk, day=today + timedelta(days=offset)
+                )
+
 
 @admin.register(TimeOff)
 class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
@@ -110,8 +131,13 @@ class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
 
 @admin.register(Patient)
 class PatientAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "phone", "created_at"]
+    form = PatientAdminForm  # the phone typed any usual way, stored in E.164
+    list_display = ["name", "email", "shown_phone", "created_at"]
     search_fields = ["name", "email", "phone"]
+
+    @admin.display(description="Phone", ordering="phone")
+    def shown_phone(self, patient):
+        return format_phone(patient.phone)
 
 
 class AppointmentDateFilter(admin.SimpleListFilter):
@@ -147,7 +173,7 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
     list_display = [
         "starts",
         "patient_name",
-        "patient_phone",
+        "phone_given",
         "patient",
         "therapist",
         "service",
@@ -168,7 +194,7 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
     raw_id_fields = ["condition"]
     readonly_fields = [
         "patient_name",
-        "patient_phone",
+        "phone_given",
         "ends_at",
         "blocked_until",
         "source",
@@ -176,8 +202,16 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
         "created_at",
         "updated_at",
         "cancelled_at",
+        # Online: the privacy notice's version the patient ticked to agree to, and when (empty
+        # for a booking the front desk made).
+        "privacy_version",
+        "privacy_agreed_at",
     ]
     actions = ["cancel_selected"]
+
+    @admin.display(description="Phone given", ordering="patient_phone")
+    def phone_given(self, appointment):
+        return format_phone(appointment.patient_phone) or "—"
 
     @admin.display(description=_("Starts"), ordering="starts_at")
     def starts(self, appointment):
@@ -371,3 +405,70 @@ class ContactMessageAdmin(DateDrillDownInRange, admin.ModelAdmin):
         self.message_user(
             request, f"{answered} message{'s' if answered != 1 else ''} marked answered."
         )
+
+
+class SlotOfferInline(admin.TabularInline):
+    model = SlotOffer
+    extra = 0
+    can_delete = False
+    fields = ["starts_at", "therapist", "state", "expires_at", "appointment", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(admin.ModelAdmin):
+    """The front desk's view of who waits for what; offers are made and claimed by the services."""
+
+    list_display = [
+        "name",
+        "service",
+        "therapist",
+        "first_day",
+        "last_day",
+        "days_and_times",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "service", "therapist"]
+    search_fields = ["name", "email", "phone"]
+    list_select_related = ["service", "therapist"]
+    date_hierarchy = "first_day"
+    ordering = ["created_at"]
+    readonly_fields = ["token", "appointment", "created_at", "updated_at"]
+    autocomplete_fields = ["patient"]
+    inlines = [SlotOfferInline]
+
+    @admin.display(description="days and times")
+    def days_and_times(self, entry):
+        days = ", ".join(str(WEEKDAYS_ABBR[day]) for day in entry.weekdays)
+        return f"{days} · {', '.join(entry.times_of_day)}"
+
+
+@admin.register(CareCourse)
+class CareCourseAdmin(admin.ModelAdmin):
+    list_display = ["patient", "service", "therapist", "visits_planned", "first_day", "created_at"]
+    list_filter = ["service", "therapist"]
+    search_fields = ["patient__name", "patient__email"]
+    list_select_related = ["patient", "service", "therapist"]
+    readonly_fields = [
+        "patient",
+        "therapist",
+        "service",
+        "weekdays",
+        "time_of_day",
+        "first_day",
+        "visits_planned",
+        "source",
+        "created_by",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        # Courses are planned from an appointment (/schedule/courses/new/), with a preview.
+        return False
+
+    def view_on_site(self, course):
+        return reverse("schedule:course", args=[course.pk])

@@ -36,6 +36,11 @@ FRONT_DESK_EXCLUDED = {
     "delete_appointment",
     "delete_patient",
     "delete_bookingrules",
+    # Sign-in links are the patients' own: digests no one at the clinic needs to see.
+    "add_signinlink",
+    "change_signinlink",
+    "delete_signinlink",
+    "view_signinlink",
 }
 # Content editors also change the clinic's profile: one row, changed, never added or deleted.
 CONTENT_EDITORS_CLINIC = {"change_clinicprofile", "view_clinicprofile"}

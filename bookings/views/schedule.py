@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bookings import services
 from bookings.forms import AttendanceForm, ScheduleQueryForm
-from bookings.models import Appointment, Therapist, TimeOff, WorkingHours
+from bookings.models import Appointment, Therapist, TimeOff, WaitlistEntry, WorkingHours
 from bookings.permissions import (
     StaffAccess,
     get_appointment_for_user,
@@ -291,8 +292,20 @@ def clinic(request: HttpRequest) -> HttpResponse:
         "zone_name": clinic_zone_name(),
         "here": request.get_full_path(),
         "is_today": day == local_today(now=now),
+        "waiting": _waiting_on(day),
     }
     return render(request, "bookings/schedule/clinic.html", context)
+
+
+def _waiting_on(day):
+    """The waiting-list requests that day's freed times would go to, per service."""
+    return (
+        WaitlistEntry.objects.waiting()
+        .filter(first_day__lte=day, last_day__gte=day, weekdays__contains=[day.weekday()])
+        .values("service__name")
+        .annotate(count=Count("pk"))
+        .order_by("service__name")
+    )
 
 
 @require_safe

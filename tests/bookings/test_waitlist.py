@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import Appointment, OutgoingEmail, SlotOffer, WaitlistEntry
@@ -204,3 +205,35 @@ def test_a_booked_patient_leaves_the_list(full_monday, follow_up):
     waitlist.claim_offer(offer=offer, now=NOW)
     assert Appointment.objects.filter(patient__email="ann@example.com").count() == 1
     assert not WaitlistEntry.objects.waiting().exists()
+
+
+def test_the_command_expires_offers_and_passes_them_on(full_monday, follow_up, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    busy, first = full_monday
+    join(follow_up, "ann")
+    [offer] = freed(first)
+    SlotOffer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    out = StringIO()
+    call_command("send_waitlist_offers", stdout=out)
+    assert "Expired 1 offer;" in out.getvalue()
+    offer.refresh_from_db()
+    assert offer.state == "expired"
+
+
+def test_the_front_desk_sees_who_waits_on_the_clinic_day(client, front_desk_user, follow_up):
+    join(follow_up, "ann")
+    client.force_login(front_desk_user)
+    page = client.get("/schedule/clinic/?date=2027-01-04").content.decode()
+    assert "Follow up: 1 waiting" in page
+    assert "No one is waiting" in client.get("/schedule/clinic/?date=2027-01-05").content.decode()
+
+
+def test_the_waiting_list_admin_lists_requests(client, front_desk_user, follow_up):
+    join(follow_up, "ann")
+    client.force_login(front_desk_user)
+    page = client.get("/admin/bookings/waitlistentry/")
+    assert page.status_code == 200
+    assert "Ann" in page.content.decode()
