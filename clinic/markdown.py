@@ -14,35 +14,42 @@ from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "a", "em", "strong", "code", "blockquote",
-    "h3", "h4", "h5", "h6",
+    "h2", "h3", "h4", "h5", "h6",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # A section's own heading is an <h2> on the page; headings written inside a section start below.
 HEADING_OFFSET = 2
+# A staff page's text follows the page's <h1>: its headings start at <h2>.
+PAGE_HEADING_OFFSET = 1
 
 
 class _ShiftHeadings(Treeprocessor):
+    def __init__(self, md, offset: int):
+        super().__init__(md)
+        self.offset = offset
+
     def run(self, root):
         for element in root.iter():
             match = re.fullmatch(r"h([1-6])", element.tag)
             if match:
-                element.tag = f"h{min(int(match.group(1)) + HEADING_OFFSET, 6)}"
+                element.tag = f"h{min(int(match.group(1)) + self.offset, 6)}"
 
 
-def _renderer() -> markdown.Markdown:
+def _renderer(heading_offset: int) -> markdown.Markdown:
     renderer = markdown.Markdown(extensions=["sane_lists"], output_format="html")
     renderer.preprocessors.deregister("html_block")
     renderer.inlinePatterns.deregister("html")
-    renderer.treeprocessors.register(_ShiftHeadings(renderer), "shift_headings", 0)
+    renderer.treeprocessors.register(_ShiftHeadings(renderer, heading_offset), "shift_headings", 0)
     return renderer
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown source to sanitised HTML, safe to put in a template as is."""
+def render_markdown(text: str, *, heading_offset: int = HEADING_OFFSET) -> SafeString:
+    """Markdown source to sanitised HTML, safe to put in a template as is. `# Heading` becomes
+    h(1 + heading_offset)."""
     if not text or not text.strip():
         return mark_safe("")  # noqa: S308 - empty string
-    html = _renderer().convert(text)
+    html = _renderer(heading_offset).convert(text)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -238,3 +238,9 @@ def test_a_therapist_cannot_edit_pages(client, therapist, default_pages):
     assert response.status_code == 403
     page.refresh_from_db()
     assert page.body_en != "Changed." and page.version == 1
+
+
+def test_a_pages_headings_start_under_its_title(client, default_pages):
+    body = client.get("/privacy/").content.decode()
+    assert "<h1>Privacy notice</h1>" in body
+    assert "<h2>What we collect</h2>" in body and "<h3>" not in body.split("<footer")[0]
