@@ -86,7 +86,8 @@ def join_waitlist(
         first_day=first_day,
         last_day=last_day,
         weekdays=sorted(set(weekdays)),
-        times_of_day=sorted(set(times_of_day)),
+        # In the day's order, morning first, whatever order they came in.
+        times_of_day=[name for name in TIMES_OF_DAY if name in set(times_of_day)],
         name=details.name.strip(),
         email=details.email.strip(),
         phone=details.phone.strip(),

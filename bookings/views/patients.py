@@ -16,12 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings.models import Appointment, CareCourse, Patient, WaitlistEntry
 from bookings.services import patients as patient_services
 from bookings.services.booking import patient_language
-from bookings.views.flow import private_page
 from clinic.models import ClinicProfile
 from clinic.phones import parse_phone
 from clinic.ratelimit import rate_limit
@@ -66,7 +66,21 @@ def patient_required(view):
     return wrapper
 
 
-@private_page
+def token_page(view):
+    """The sign-in link's page: never cached, and its URL (the token) never sent to another
+    site; unlike `private_page`, same-origin Referer stays on, so the browser sends a real Origin
+    and Django's CSRF check protects the form (no one can sign a visitor in as someone else)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    return never_cache(wrapper)
+
+
+@never_cache
 @sign_in_limit
 @require_http_methods(["GET", "HEAD", "POST"])
 def my(request):
@@ -112,7 +126,7 @@ def _overview(request, patient):
     )
 
 
-@private_page
+@token_page
 @token_limit
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request, token):
@@ -138,7 +152,7 @@ def sign_out(request):
     return redirect("bookings:my")
 
 
-@private_page
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @patient_required
 def details(request, patient):
@@ -155,7 +169,7 @@ def details(request, patient):
     return render(request, "bookings/my_details.html", {"form": form, "patient": patient})
 
 
-@private_page
+@never_cache
 @require_http_methods(["GET", "HEAD"])
 @patient_required
 def export(request, patient):
@@ -167,7 +181,7 @@ def export(request, patient):
     return response
 
 
-@private_page
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @patient_required
 def delete(request, patient):

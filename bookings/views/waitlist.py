@@ -12,6 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from bookings import services
@@ -57,7 +59,7 @@ def _initial(request) -> dict:
     return initial
 
 
-@private_page
+@never_cache
 @join_limit
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request):
@@ -102,6 +104,10 @@ def _get_entry(token: str) -> WaitlistEntry:
     )
 
 
+# The token in the URL is the credential, as on the manage pages: CSRF protection has nothing
+# to add, and under `Referrer-Policy: no-referrer` browsers send `Origin: null`, which Django's
+# check refuses (see bookings/views/manage.py).
+@csrf_exempt
 @private_page
 @token_limit
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -129,6 +135,7 @@ def _get_offer(token: str) -> SlotOffer:
     )
 
 
+@csrf_exempt  # see entry
 @private_page
 @token_limit
 @require_http_methods(["GET", "HEAD", "POST"])
