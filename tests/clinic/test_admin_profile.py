@@ -218,3 +218,12 @@ def test_the_migration_grants_what_the_group_repair_grants():
     migration = import_module("clinic.migrations.0004_default_pages_and_staff_permissions")
     granted = {codename for app, codename in migration.FRONT_DOOR}
     assert granted == permissions.FRONT_DOOR
+
+
+def test_the_profile_list_shows_phones_and_city(client, admin_user, profile):
+    profile.city, profile.region, profile.postal_code = "San Mateo", "CA", "94401"
+    profile.save()
+    client.force_login(admin_user)
+    body = client.get("/admin/clinic/clinicprofile/").content.decode()
+    assert "+1 650-815-6552 · +33 7 84 26 43 52" in body
+    assert "San Mateo, CA 94401" in body

@@ -170,3 +170,21 @@ def test_the_footer_include_shows_the_week_and_costs_no_query_until_shown(
 def test_the_footer_include_says_nothing_without_hours():
     html = render_to_string("includes/footer_hours.html", clinic_context(RequestFactory().get("/")))
     assert html.strip() == ""
+
+
+def test_the_demo_clinic_has_a_demo_address_hours_and_a_closure_once(client, demo_data):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", allow_production=True, stdout=StringIO())  # a second run
+    assert OpeningHours.objects.count() == 6
+    (closure,) = Closure.objects.all()
+    assert closure.reason_en.endswith("(demo closure)")
+    assert closure.reason_fr.endswith("(fermeture de démonstration)")
+    body = client.get("/find-us/").content.decode()
+    assert "100 Example Street (demo address)" in body
+    assert "San Francisco, CA 94110" in body
+    assert 'href="https://www.openstreetmap.org/search?query=' in body
+    french = client.get("/fr/find-us/").content.decode()
+    assert "Texte de démonstration" in french and "(fermeture de démonstration)" in french
