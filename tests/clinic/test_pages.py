@@ -244,3 +244,22 @@ def test_a_pages_headings_start_under_its_title(client, default_pages):
     body = client.get("/privacy/").content.decode()
     assert "<h1>Privacy notice</h1>" in body
     assert "<h2>What we collect</h2>" in body and "<h3>" not in body.split("<footer")[0]
+
+
+def test_the_migration_creates_the_default_pages_and_lets_staff_edit_them(migrate_to):
+    Page.objects.all().delete()
+    migrate_to([("clinic", "0003_front_door")])
+    migrate_to()
+    assert sorted(Page.objects.published().values_list("slug", flat=True)) == sorted(DEFAULT_SLUGS)
+    privacy = Page.objects.get(slug="privacy")
+    assert (privacy.title_en, privacy.title_fr) == (
+        "Privacy notice",
+        "Politique de confidentialité",
+    )
+    assert privacy.in_footer and privacy.version == 1
+    for name in (permissions.CONTENT_EDITORS, permissions.FRONT_DESK):
+        codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        assert {"change_page", "add_openinghours", "delete_closure"} <= codenames, name
+        assert "delete_page" not in codenames
+    desk = Group.objects.get(name=permissions.FRONT_DESK).permissions
+    assert desk.filter(codename="change_contactmessage").exists()
