@@ -7,8 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from bookings import services
-from bookings.forms import check_in_range
-from bookings.models import Appointment, TimeOff
+from bookings.forms import check_in_range, clean_patient_phone
+from bookings.models import Appointment, Patient, TimeOff
+from clinic.models import ClinicProfile
+from clinic.phones import format_phone
 
 
 class TimeOffAdminForm(forms.ModelForm):
@@ -88,3 +90,27 @@ class AppointmentAdminForm(forms.ModelForm):
                 )
         except ValidationError as error:
             self.add_error(None, error)
+
+
+class PatientAdminForm(forms.ModelForm):
+    """A patient's phone typed as the caller says it, stored in E.164 like the booking form's:
+    read in the clinic's country, then in its own numbers' countries; shown formatted to edit."""
+
+    class Meta:
+        model = Patient
+        fields = ["name", "email", "phone"]
+        help_texts = {
+            "phone": "Type it as the patient says it: (650) 555-0100, 06 12 34 56 78, "
+            "+33 6 12 34 56 78. Stored in E.164 (+16505550100).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.phone and not self.is_bound:
+            self.initial["phone"] = format_phone(self.instance.phone)
+
+    def clean_phone(self) -> str:
+        profile = ClinicProfile.load()
+        return clean_patient_phone(
+            self.cleaned_data["phone"], region=profile.country, fallbacks=profile.phone_regions
+        )

@@ -1,6 +1,5 @@
 """Forms for the booking flow: they validate and normalise, and never write."""
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Service, Therapist
 from clinic.dates import MAX_YEAR, MIN_YEAR, in_range
+from clinic.phones import COUNTRY_CHOICES, parse_phone
 from conditions.models import Condition
 
 START_FORMAT = "%Y%m%dT%H%MZ"  # a slot's start in UTC, e.g. 20270314T1600Z
@@ -120,8 +120,12 @@ class BookingChoiceForm(forms.Form):
         cleaned = super().clean()
         service = cleaned.get("service")
         therapist = cleaned.get("therapist")
-        if isinstance(therapist, Therapist) and (
-            service is None or not therapist.services.filter(pk=service.pk).exists()
+        # A therapist without a service yet is kept ("Book with" on the team page): the first
+        # step then offers the services they offer.
+        if (
+            isinstance(therapist, Therapist)
+            and service is not None
+            and not therapist.services.filter(pk=service.pk).exists()
         ):
             # add_error also drops the therapist from cleaned_data: the flow asks again.
             self.add_error(
@@ -251,18 +255,52 @@ class ConfirmBookingForm(forms.Form):
         return [error for errors in self.errors.values() for error in errors]
 
 
-PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s/]+$")
+class PatientPhoneField(forms.CharField):
+    """A patient's phone as they type it, read in a country by `clean_patient_phone`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "autocomplete": "tel", "inputmode": "tel"}
+
+
+def clean_patient_phone(typed: str, *, region: str | None, fallbacks=()) -> str:
+    """What the patient or the front desk typed, as E.164 (clinic.phones.parse_phone): read in
+    `region` (the country chosen beside the field), else in the clinic's own numbers' countries,
+    so a French 06 12 34 56 78 typed with the United States chosen is still found French."""
+    return parse_phone(" ".join(typed.split()), region=region, fallbacks=fallbacks)
+
+
+def default_phone_region(*, language: str | None, clinic_country: str) -> str:
+    """The country preselected beside the phone field: France on the French pages, else the
+    clinic's own country (the first choice when that is not one offered)."""
+    codes = [code for code, _name in COUNTRY_CHOICES]
+    if (language or "").split("-")[0].lower() == "fr":
+        return "FR"
+    country = (clinic_country or "").upper()
+    return country if country in codes else codes[0]
 
 
 class PatientDetailsForm(forms.Form):
+    """Name, email, phone and reason. The phone is stored in E.164: it is read in the country
+    chosen beside it (`region`, preselected by `default_region`), then in `fallbacks` (the
+    countries of the clinic's own numbers, ClinicProfile.phone_regions)."""
+
     name = forms.CharField(max_length=120, label=_("Your full name"))
     email = forms.EmailField(
         max_length=254,
         label=_("Email"),
         help_text=_("We send the confirmation and the link to change or cancel here."),
     )
-    phone = forms.CharField(
-        max_length=40,
+    phone_country = forms.ChoiceField(
+        required=False,
+        choices=COUNTRY_CHOICES,
+        label=_("Country"),
+        help_text=_("Where your phone number is from, unless you type it with + and the code."),
+    )
+    phone = PatientPhoneField(
         label=_("Phone"),
         help_text=_("So we can reach you if the clinic has to change the time."),
     )
@@ -273,11 +311,13 @@ class PatientDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, default_region: str = "US", fallbacks=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.default_region = default_region
+        self.fallbacks = tuple(fallbacks)
+        self.fields["phone_country"].initial = default_region
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["email"].widget.attrs.update(autocomplete="email")
-        self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["phone"].widget.input_type = "tel"
 
     def clean_name(self) -> str:
@@ -289,15 +329,39 @@ class PatientDetailsForm(forms.Form):
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
 
-    def clean_phone(self) -> str:
-        phone = " ".join(self.cleaned_data["phone"].split())
-        digits = re.sub(r"\D", "", phone)
-        if not PHONE_CHARACTERS.match(phone) or not 7 <= len(digits) <= 15:
-            raise ValidationError(
-                _("Please enter a phone number we can call, e.g. +1 650 555 0100."),
-                code="invalid_phone",
-            )
-        return phone
+    def clean_phone_country(self) -> str:
+        return self.cleaned_data["phone_country"] or self.default_region
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = cleaned.get("phone")
+        if typed:
+            try:
+                cleaned["phone"] = clean_patient_phone(
+                    typed,
+                    region=cleaned.get("phone_country") or self.default_region,
+                    fallbacks=self.fallbacks,
+                )
+            except ValidationError as error:
+                # The bound field keeps what was typed: the patient corrects it, never retypes it.
+                self.add_error("phone", error)
+        return cleaned
+
+
+CONSENT_REQUIRED_MESSAGE = _(
+    "Please tick the box to agree to how the clinic uses your information: we cannot book "
+    "without it. Nothing has been booked yet."
+)
+
+
+class ConsentForm(forms.Form):
+    """The review page's consent tick, required to book online. Its label is written in the
+    template (book_review.html), where it links the privacy notice when one is published."""
+
+    consent = forms.BooleanField(error_messages={"required": CONSENT_REQUIRED_MESSAGE})
+
+    def messages(self) -> list[str]:
+        return [error for errors in self.errors.values() for error in errors]
 
 
 # --- the staff schedule (/schedule/) ------------------------------------------------------------

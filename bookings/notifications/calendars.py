@@ -10,6 +10,7 @@ VTIMEZONE block, and no DST rule can be misread.
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -30,10 +31,7 @@ FEED_REFRESH = timedelta(minutes=15)
 
 def _organizer_address() -> str:
     # DEFAULT_FROM_EMAIL may be "Name <address>"; a calendar wants the bare address.
-    sender = settings.DEFAULT_FROM_EMAIL
-    if "<" in sender and sender.endswith(">"):
-        sender = sender.rsplit("<", 1)[1][:-1]
-    return sender
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
 
 
 def event_uid(appointment: Appointment) -> str:
@@ -41,12 +39,35 @@ def event_uid(appointment: Appointment) -> str:
 
 
 def location_text(profile: ClinicProfile) -> str:
-    parts = [profile.name]
-    if profile.address.strip():
-        parts.append(
-            ", ".join(line.strip() for line in profile.address.splitlines() if line.strip())
-        )
-    return ", ".join(parts)
+    """An event's LOCATION: the clinic's name and address on one line, which calendar apps hand
+    to their maps; "" while no address is set (a bare name would send them nowhere)."""
+    return profile.address_text
+
+
+def _add_location(event: Event, profile: ClinicProfile) -> None:
+    location = location_text(profile)
+    if location:
+        event.add("location", location)
+    if profile.latitude is not None and profile.longitude is not None:
+        event.add("geo", (float(profile.latitude), float(profile.longitude)))
+
+
+def find_us_lines(profile: ClinicProfile) -> list[str]:
+    """The address, map link and how to find the clinic, in the active language; only what is
+    set, never an empty label."""
+    lines = []
+    if profile.address_lines:
+        lines.append(_("Address: %(address)s") % {"address": location_text(profile)})
+    if profile.map_url:
+        lines.append(_("Map: %(url)s") % {"url": profile.map_url})
+    for words, text in (
+        (_("Directions: %(text)s"), profile.directions),
+        (_("Parking: %(text)s"), profile.parking),
+        (_("Public transport: %(text)s"), profile.public_transport),
+    ):
+        if text.strip():
+            lines.append(words % {"text": " ".join(text.split())})
+    return lines
 
 
 def phones_text(profile: ClinicProfile) -> str:
@@ -84,7 +105,7 @@ def appointment_calendar(
     event.add("dtstart", appointment.starts_at.astimezone(UTC))
     event.add("dtend", appointment.ends_at.astimezone(UTC))
     event.add("summary", summary)
-    event.add("location", location_text(profile))
+    _add_location(event, profile)
     event.add("description", description)
     if method == CANCEL:
         event.add("status", "CANCELLED")
@@ -114,8 +135,7 @@ def _patient_event_text(
         _("%(service)s with %(therapist)s at %(clinic)s.")
         % {"service": service, "therapist": appointment.therapist.full_name, "clinic": profile.name}
     ]
-    if profile.address.strip():
-        description.append(_("Address: %(address)s") % {"address": location_text(profile)})
+    description.extend(find_us_lines(profile))
     if profile.phones:
         description.append(_("Phone: %(phones)s") % {"phones": phones_text(profile)})
     if manage_url:
@@ -154,7 +174,6 @@ def therapist_feed(
     calendar.calendar_name = name  # NAME and X-WR-CALNAME, which Google and Outlook read
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))  # Outlook's spelling of the same
-    location = location_text(profile)
     for appointment in appointments:
         event = Event()
         event.add("uid", event_uid(appointment))
@@ -168,7 +187,7 @@ def therapist_feed(
             "summary",
             f"{appointment.service.name} — {short_patient_name(appointment.patient_name)}",
         )
-        event.add("location", location)
+        _add_location(event, profile)
         event.add(
             "description",
             f"{appointment.service.name}, {appointment.service.duration_minutes} minutes. "

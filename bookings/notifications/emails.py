@@ -9,7 +9,11 @@ patient's address, never the manage token.
 
 Each email, its calendar file and its links are in the patient's language (`Appointment.language`),
 whatever the language of the request, thread or command queueing it: a French patient's links
-are /fr/... too.
+are /fr/... too, and so are the clinic's directions, parking and public transport notes.
+
+Health information never goes in an email: not the reason the patient typed, not the condition
+they booked from. Email crosses servers the clinic does not control, and lands in inboxes others
+may read; the patient's own appointment page (behind the manage link) is where details belong.
 """
 
 import logging
@@ -23,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from bookings.models import Appointment, OutgoingEmail
+from bookings.models import Appointment, BookingRules, OutgoingEmail
 from bookings.notifications import calendars, outbox
 from clinic.clock import clinic_zone
 from clinic.models import ClinicProfile
@@ -45,11 +49,19 @@ _TEMPLATES = {
 # A reminder changes nothing in the patient's calendar: it carries no .ics, so no calendar app
 # offers to "accept" the same appointment again.
 _WITH_CALENDAR = {BOOKED, RESCHEDULED, CANCELLED}
+_WITH_TERMS = {BOOKED, RESCHEDULED}
 _ASCII_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def render_templated_email(*, template: str, context: dict) -> tuple[str, str, str]:
-    """Render `<template>_subject.txt`, `.txt` and `.html`: the subject, text and HTML."""
+    """Render `<template>_subject.txt`, `.txt` and `.html`: the subject, text and HTML.
+
+    Every email's HTML extends emails/_base.html (and its text emails/_base.txt): the clinic's
+    name in its colours above, its address, phones and map link below. They need `clinic`, the
+    ClinicProfile, which is loaded here when the caller has not passed it.
+    """
+    if "clinic" not in context:
+        context = {**context, "clinic": ClinicProfile.load()}
     # One line. Only ASCII whitespace is collapsed: str.split() would also turn the French
     # non-breaking spaces ("Rappel\u00a0:") into breakable ones.
     subject = _ASCII_WHITESPACE.sub(" ", render_to_string(f"{template}_subject.txt", context))
@@ -140,6 +152,10 @@ def _render(
         "ends_local": appointment.ends_at.astimezone(clinic_zone()),
         "location": calendars.location_text(profile),
         "book_url": settings.SITE_URL + reverse("bookings:book"),
+        # The terms the patient can still move or cancel by, said where they can act on them.
+        "cancellation_hours": (
+            BookingRules.load().cancellation_cutoff_hours if kind in _WITH_TERMS else None
+        ),
         "attempted_local": attempted_at.astimezone(clinic_zone()) if attempted_at else None,
     }
     ics = ""

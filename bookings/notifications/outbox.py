@@ -30,6 +30,7 @@ import queue
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -40,6 +41,7 @@ from django.utils import timezone
 from bookings.models import AppointmentEvent, OutgoingEmail
 from bookings.notifications import calendars
 from clinic.clock import describe_moment
+from clinic.models import ClinicProfile
 
 logger = logging.getLogger("bookings.outbox")  # named as before the move to notifications/
 
@@ -85,11 +87,22 @@ class OutboxRun:
         lists[outcome].append(email_id)
 
 
+def sender(profile: ClinicProfile | None = None) -> str:
+    """The From header: the clinic's name on DEFAULT_FROM_EMAIL's address, e.g.
+    "Sports Medicine <appointments@clinic.example>" (the name is the profile's, as staff set it)."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    return formataddr(((profile or ClinicProfile.load()).name, address))
+
+
 def as_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     # A message from the contact page is answered by replying to its email.
     reply_to = [email.contact_message.email] if email.contact_message_id else None
     message = EmailMultiAlternatives(
-        subject=email.subject, body=email.text, to=[email.recipient], reply_to=reply_to
+        subject=email.subject,
+        body=email.text,
+        from_email=sender(),
+        to=[email.recipient],
+        reply_to=reply_to,
     )
     message.attach_alternative(email.html, "text/html")
     if email.ics:

@@ -23,6 +23,7 @@ from bookings.models import (
     Therapist,
 )
 from bookings.notifications import emails
+from bookings.services import intake
 from bookings.services.common import (
     _lock,
     _lock_therapist,
@@ -153,6 +154,8 @@ def book_appointment(
     actor: Actor = None,
     submission_key: str = "",
     language: str | None = None,
+    privacy_version: int | None = None,
+    privacy_agreed_at: datetime | None = None,
 ) -> Appointment:
     """Book `service` with `therapist` at `starts_at`; the confirmation email goes after commit.
 
@@ -168,6 +171,11 @@ def book_appointment(
     Online, `patient_busy` means whoever typed that email asked for a time its owner already
     holds: the owner is emailed about their appointment (`tell_owner_of_attempt`), and the
     visitor should be told nothing that names it.
+
+    `privacy_version` and `privacy_agreed_at`: online, the version of the privacy notice
+    (clinic.Page "privacy") the patient agreed to by ticking the review page's box (None when
+    none was published: they agreed to the words on the page), and when. The front desk books
+    for a caller without them.
     """
     now = now or timezone.now()
     try:
@@ -184,6 +192,8 @@ def book_appointment(
             actor=actor,
             submission_key=submission_key,
             language=language,
+            privacy_version=privacy_version,
+            privacy_agreed_at=privacy_agreed_at,
         )
     except ValidationError as error:
         # After _book's transaction has rolled back, so the email is not undone with it.
@@ -216,6 +226,8 @@ def _book(
     actor: Actor,
     submission_key: str,
     language: str | None,
+    privacy_version: int | None,
+    privacy_agreed_at: datetime | None,
 ) -> Appointment:
     rules = BookingRules.load()
     _lock_therapist(therapist)
@@ -250,8 +262,12 @@ def _book(
         source=source,
         submission_key=submission_key,
         language=patient_language(language),
+        privacy_version=privacy_version,
+        privacy_agreed_at=privacy_agreed_at,
     )
     _save_guarded(appointment)
+    # A first visit's questionnaire exists from the booking on: its email links it.
+    intake.ensure_intake(appointment)
     how = "online" if source == Appointment.Source.ONLINE else "by the front desk"
     _record(
         appointment,
@@ -276,6 +292,8 @@ def book_first_free(
     now: datetime | None = None,
     submission_key: str = "",
     language: str | None = None,
+    privacy_version: int | None = None,
+    privacy_agreed_at: datetime | None = None,
 ) -> Appointment:
     """ "No preference": book the first of `therapists` still free at `starts_at`.
 
@@ -302,6 +320,8 @@ def book_first_free(
                 now=now,
                 submission_key=submission_key,
                 language=language,
+                privacy_version=privacy_version,
+                privacy_agreed_at=privacy_agreed_at,
             )
         except ValidationError as error:
             if error.code not in {"slot_taken", "outside_hours"}:

@@ -32,6 +32,7 @@ from bookings.views.flow import (
     _base_context,
     _complete_choices,
     _redirect_to_missing_step,
+    _review_page,
     _slot_context,
     _therapist_for,
     _times_for_day,
@@ -39,6 +40,8 @@ from bookings.views.flow import (
     _url,
     _week_context,
     booking_limit,
+    details_initial,
+    phone_form_options,
 )
 from clinic.clock import clinic_zone, week_start
 
@@ -56,9 +59,11 @@ def book(request: HttpRequest) -> HttpResponse:
     therapist_choice = choices.get("therapist")
     if service is None:
         context = _base_context(choices, 1, errors)
+        offered = Service.objects.active().filter(therapists__active=True).distinct()
+        if isinstance(therapist_choice, Therapist):  # booking with them: their services only
+            offered = offered.filter(therapists=therapist_choice)
         context["services"] = [
-            {"service": item, "url": _url("book", choices, service=item)}
-            for item in Service.objects.active().filter(therapists__active=True).distinct()
+            {"service": item, "url": _url("book", choices, service=item)} for item in offered
         ]
         return render(request, "bookings/book_service.html", context)
 
@@ -127,17 +132,18 @@ def details(request: HttpRequest) -> HttpResponse:
             step=4,
             status=409,
         )
+    phone_options = phone_form_options()
     if request.method == "POST":
-        form = PatientDetailsForm(request.POST)
+        form = PatientDetailsForm(request.POST, **phone_options)
         if form.is_valid():
             request.session[SESSION_DETAILS] = form.cleaned_data
             return redirect(_url("review", choices))
     else:
-        initial = dict(request.session.get(SESSION_DETAILS) or {})
+        initial = details_initial(request.session.get(SESSION_DETAILS) or {})
         condition = choices.get("condition")
         if condition is not None and not initial.get("reason"):
             initial["reason"] = condition.title
-        form = PatientDetailsForm(initial=initial)
+        form = PatientDetailsForm(initial=initial, **phone_options)
     context = _base_context(choices, 5, [])
     context.update(_slot_context(choices))
     context["form"] = form
@@ -158,7 +164,7 @@ def review(request: HttpRequest) -> HttpResponse:
     if not complete or errors:
         return _redirect_to_missing_step(request, choices, errors)
     saved = request.session.get(SESSION_DETAILS)
-    details_form = PatientDetailsForm(saved or None)
+    details_form = PatientDetailsForm(saved or None, **phone_form_options())
     if not saved or not details_form.is_valid():
         messages.error(request, DETAILS_NEEDED_MESSAGE)
         return redirect(_url("details", choices))
@@ -179,14 +185,10 @@ def review(request: HttpRequest) -> HttpResponse:
             step=6,
             status=409,
         )
-    context = _base_context(choices, 6, [])
-    context.update(_slot_context(choices))
-    context["details"] = details_form.cleaned_data
-    context["change_details_url"] = _url("details", choices)
     # The form books exactly what this page shows, whatever the session holds by then.
-    context["booking"] = sign_review(
+    booking = sign_review(
         choices=choices,
         details=details_form.cleaned_data,
         submission=secrets.token_urlsafe(24),
     )
-    return render(request, "bookings/book_review.html", context)
+    return _review_page(request, choices, details_form.cleaned_data, booking=booking, rules=rules)

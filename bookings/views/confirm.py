@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from bookings import services
 from bookings.forms import (
     ConfirmBookingForm,
+    ConsentForm,
     PatientDetailsForm,
 )
 from bookings.models import Appointment, BookingRules
@@ -28,12 +29,16 @@ from bookings.views.flow import (
     SLOT_TAKEN_MESSAGE,
     _complete_choices,
     _redirect_to_missing_step,
+    _review_page,
     _therapist_for,
     _unavailable,
     _url,
+    phone_form_options,
+    policy_pages,
     private_page,
 )
 from clinic.clock import clinic_zone, clinic_zone_name
+from clinic.models import Page
 
 MANAGE_LINK_SHOWN_FOR = timedelta(minutes=15)
 # secrets.token_urlsafe(24): 32 characters of the URL-safe alphabet.
@@ -55,13 +60,27 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
     choices, errors, complete = _complete_choices(request, reviewed.choices)
     if not complete or errors:
         return _redirect_to_missing_step(request, choices, errors)
-    details_form = PatientDetailsForm(reviewed.details)
+    details_form = PatientDetailsForm(reviewed.details, **phone_form_options())
     if not details_form.is_valid():
         messages.error(request, DETAILS_NEEDED_MESSAGE)
         return redirect(_url("details", choices))
     details = details_form.cleaned_data
     now = timezone.now()
     rules = BookingRules.load()
+    consent = ConsentForm(request.POST)
+    if not consent.is_valid():
+        # The same page again, from the form's own signed value (not the session, which another
+        # tab may have changed): every detail still there, only the tick missing.
+        return _review_page(
+            request,
+            choices,
+            details,
+            booking=request.POST["booking"],
+            rules=rules,
+            consent_form=consent,
+            status=400,
+        )
+    privacy = policy_pages().get(Page.PRIVACY)
     service = choices["service"]
     therapist = _therapist_for(choices)
     booking = {
@@ -76,6 +95,10 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
         "submission_key": _submission_key(reviewed.submission),
         # The page's language is the patient's: their emails are written in it.
         "language": get_language(),
+        # What they agreed to by ticking: the privacy notice published now (none: the words on
+        # the page alone), and when.
+        "privacy_version": privacy.version if privacy is not None else None,
+        "privacy_agreed_at": now,
     }
     try:
         if therapist is not None:

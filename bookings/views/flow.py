@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from bookings import availability
@@ -21,11 +21,15 @@ from bookings.availability import Slot
 from bookings.forms import (
     ANY_THERAPIST,
     BookingChoiceForm,
+    ConsentForm,
+    default_phone_region,
     format_start,
 )
 from bookings.models import BookingRules, Service, Therapist
 from clinic import clock
 from clinic.clock import clinic_zone, clinic_zone_name, local_today, week_start
+from clinic.models import ClinicProfile, Page
+from clinic.phones import format_phone
 from clinic.ratelimit import rate_limit
 
 SESSION_DETAILS = "bookings_details"
@@ -249,3 +253,62 @@ def _slot_context(choices: dict) -> dict:
         "ends_local": (choices["start"] + service.duration).astimezone(clinic_zone()),
         "change_time_url": _url("book", choices, day=start.date(), start=None),
     }
+
+
+def phone_form_options() -> dict:
+    """PatientDetailsForm's phone options on this page: the country preselected (France on the
+    French pages, else the clinic's) and the clinic's numbers' countries to fall back on."""
+    profile = ClinicProfile.load()
+    return {
+        "default_region": default_phone_region(
+            language=get_language(), clinic_country=profile.country
+        ),
+        "fallbacks": profile.phone_regions,
+    }
+
+
+def details_initial(saved: dict) -> dict:
+    """The details form's values from the session: the phone as people read it, not E.164."""
+    initial = dict(saved)
+    if initial.get("phone"):
+        initial["phone"] = format_phone(initial["phone"])
+    return initial
+
+
+def policy_pages() -> dict[str, Page]:
+    """The published privacy notice and cancellation policy, by slug; either may be missing."""
+    pages = Page.objects.published().filter(slug__in=[Page.PRIVACY, Page.CANCELLATION])
+    return {page.slug: page for page in pages.only("slug", "title", "version")}
+
+
+def _review_page(
+    request,
+    choices: dict,
+    details: dict,
+    *,
+    booking: str,
+    rules: BookingRules,
+    consent_form: ConsentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Step 6, the review page: what will be booked, the cancellation terms, the consent tick
+    and the confirm form carrying `booking` (forms.sign_review's value)."""
+    pages = policy_pages()
+    consent_form = consent_form or ConsentForm()
+    errors = consent_form.messages() if consent_form.is_bound else []
+    context = _base_context(choices, 6, errors)
+    context.update(_slot_context(choices))
+    context.update(
+        {
+            "details": details,
+            "change_details_url": _url("details", choices),
+            "booking": booking,
+            "consent_form": consent_form,
+            "cancellation_hours": rules.cancellation_cutoff_hours,
+            "privacy_url": (reverse("page", args=[Page.PRIVACY]) if Page.PRIVACY in pages else ""),
+            "cancellation_url": (
+                reverse("page", args=[Page.CANCELLATION]) if Page.CANCELLATION in pages else ""
+            ),
+        }
+    )
+    return render(request, "bookings/book_review.html", context, status=status)

@@ -69,12 +69,18 @@ def next_weekday_after(days: int, weekday: int = 1) -> date:
     return day
 
 
-def confirm_form(body: str) -> dict:
-    """The fields the review page's "Confirm booking" form posts, read from its HTML."""
-    match = re.search(r'<form method="post" class="booking-confirm">(.*?)</form>', body, re.S)
+def confirm_form(body: str, *, consent: bool = True) -> dict:
+    """The fields the review page's "Confirm booking" form posts, read from its HTML, with the
+    consent box ticked (as a patient must) unless `consent=False`."""
+    match = re.search(r'<form method="post" class="booking-confirm"[^>]*>(.*?)</form>', body, re.S)
     assert match, "the page has no confirm form"
     hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', match[1])
-    return {name: html.unescape(value) for name, value in hidden}
+    fields = {name: html.unescape(value) for name, value in hidden}
+    if consent:
+        boxes = re.findall(r'<input class="[^"]*" type="checkbox" name="([^"]+)"', match[1])
+        assert boxes, "the confirm form has no consent box"
+        fields.update({name: "on" for name in boxes})
+    return fields
 
 
 def confirm_booking(client, query: str):

@@ -48,7 +48,8 @@ def test_booking_sends_text_html_and_a_calendar_file_after_commit(
     settings.SITE_URL = "https://clinic.example"
     profile = ClinicProfile.load()
     profile.name = "Sports & Spine"
-    profile.address = "12 Harbor Street\nSan Mateo, CA 94401"
+    profile.street_address, profile.city, profile.region = "12 Harbor Street", "San Mateo", "CA"
+    profile.postal_code = "94401"
     profile.save()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         appointment = book(alex, massage)
@@ -77,7 +78,7 @@ def test_booking_sends_text_html_and_a_calendar_file_after_commit(
     assert event.decoded("DTEND") == (TEN + timedelta(minutes=45)).astimezone(UTC)
     assert str(event["LOCATION"]) == "Sports & Spine, 12 Harbor Street, San Mateo, CA 94401"
     description = str(event["DESCRIPTION"])
-    assert "+1-650-815-6552" in description and "+33784264352" in description
+    assert "+1 650-815-6552" in description and "+33 7 84 26 43 52" in description
     assert str(event["STATUS"]) == "CONFIRMED"
 
 

@@ -21,7 +21,8 @@ def test_the_reminder_has_the_time_service_therapist_phones_and_manage_link(
     settings.SITE_URL = "https://clinic.example"
     profile = ClinicProfile.load()
     profile.name = "Sports & Spine"
-    profile.address = "12 Harbor Street\nSan Mateo, CA 94401"
+    profile.street_address, profile.city, profile.region = "12 Harbor Street", "San Mateo", "CA"
+    profile.postal_code = "94401"
     profile.save()
 
     appointment = remind(alex, massage, local(2027, 1, 5, 10), now=local(2027, 1, 4, 10))
@@ -38,7 +39,7 @@ def test_the_reminder_has_the_time_service_therapist_phones_and_manage_link(
     assert "Tuesday 5 January 2027, 10:00 AM–10:45 AM Pacific time\n" in body
     assert "Sports massage (45 minutes)" in body
     assert "Alex Rivera, DPT" in body
-    assert "+1-650-815-6552" in body and "+33784264352" in body
+    assert "+1 650-815-6552" in body and "+33 7 84 26 43 52" in body
     assert "Sports & Spine, 12 Harbor Street, San Mateo, CA 94401" in body
     ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"

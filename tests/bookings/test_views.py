@@ -275,7 +275,7 @@ def test_a_review_page_books_the_patient_it_showed_after_another_tab_changed_the
     assert (booked.patient.name, booked.patient.email, booked.patient.phone) == (
         "Pat Example",
         "pat@example.com",
-        "+1 650 555 0100",
+        "+16505550100",  # stored in E.164
     )
     assert booked.reason == "Cramp in the calf at night"
     assert not Patient.objects.filter(email="bea@example.com").exists()
@@ -471,7 +471,7 @@ def test_the_time_just_booked_by_someone_else_shows_the_nearest_free_times(
     [
         ("email", "not-an-email", "Enter a valid email address."),
         ("phone", "", "This field is required."),
-        ("phone", "call me", "Please enter a phone number"),
+        ("phone", "call me", "Enter a phone number we can call"),
         ("name", "   ", "This field is required."),
     ],
 )

@@ -82,6 +82,12 @@ def test_a_patient_books_from_a_condition_page_on_a_phone_and_cancels_from_the_e
     page.get_by_role("link", name="Change your details").click()
     assert page.get_by_label("Your full name").input_value() == "Pat Example"
     page.get_by_role("button", name="Continue to review").click()
+    # Without the consent tick nothing is booked, and the page says why.
+    page.get_by_role("button", name="Confirm booking").click()
+    assert "Please tick the box to agree" in page.locator("main").inner_text()
+    assert not Appointment.objects.exists()
+    check(page, "6-review-consent-error")
+    page.get_by_label("I agree to the clinic").check()
     page.get_by_role("button", name="Confirm booking").click()
 
     assert page.get_by_role("heading", name="Your appointment is booked").is_visible()
@@ -146,6 +152,7 @@ def test_every_booking_page_has_no_wcag_aa_violations(open_page, clinic_setup, l
     page.get_by_label("Phone").fill("+1 650 555 0100")
     page.get_by_role("button", name="Continue to review").click()
     audit("review")
+    page.get_by_label("I agree to the clinic").check()
     page.get_by_role("button", name="Confirm booking").click()
     audit("confirmed")
     page.get_by_role("link", name="manage this appointment").click()
@@ -182,6 +189,7 @@ def test_the_review_and_confirmed_pages_fit_a_phone_and_a_desktop(open_page, cli
     page.get_by_role("button", name="Continue to review").click()
     assert "10:00 AM–10:30 AM Pacific time" in page.locator(".booking-review").inner_text()
     check(page, f"review-{width}")
+    page.get_by_label("I agree to the clinic").check()
     page.get_by_role("button", name="Confirm booking").click()
     assert page.get_by_role("heading", name="Your appointment is booked").is_visible()
     assert page.get_by_role("link", name="manage this appointment").is_visible()

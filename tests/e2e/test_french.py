@@ -164,6 +164,7 @@ def book_in_french(page, width) -> str:
     )
     assert re.search(FRENCH_WHEN.replace("–9 h 30", ""), review)
     check_french(page, f"{width}-7-review", heading="Vérifier et confirmer")
+    page.get_by_label("J’accepte que la clinique").check()
     page.get_by_role("button", name="Confirmer la réservation").click()
 
     page.wait_for_url("**/fr/book/confirmed/")

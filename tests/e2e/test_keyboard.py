@@ -70,6 +70,8 @@ def test_a_patient_books_with_the_keyboard_alone(open_page, settings, live_serve
     page.keyboard.type("+1 650 555 0142")
     tab_to(page, "Continue to review")
     press_enter_and_wait(page)
+    tab_to(page, "I agree to the clinic")
+    page.keyboard.press("Space")
     tab_to(page, "Confirm booking")
     press_enter_and_wait(page)
 

@@ -62,6 +62,7 @@ def test_a_therapist_logs_in_and_sees_the_booking_a_patient_just_made(
     page.get_by_label("Email").fill("riley@example.com")
     page.get_by_label("Phone").fill("+1 650 555 0123")
     page.get_by_role("button", name="Continue to review").click()
+    page.get_by_label("I agree to the clinic").check()
     page.get_by_role("button", name="Confirm booking").click()
     assert page.get_by_role("heading", name="Your appointment is booked").is_visible()
     appointment = Appointment.objects.get()

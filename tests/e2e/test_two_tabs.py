@@ -61,6 +61,7 @@ def test_tab_a_books_patient_a_after_tab_b_typed_patient_bs_details(browser, liv
         assert "Bea Other" in tab_b.locator(".booking-review").inner_text()
 
         tab_a.bring_to_front()
+        tab_a.get_by_label("I agree to the clinic").check()
         tab_a.get_by_role("button", name="Confirm booking").click()
         assert tab_a.get_by_role("heading", name="Your appointment is booked").is_visible()
         screenshot(tab_a, "two-tabs-a-confirmed")
