@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
@@ -34,7 +35,8 @@ from bookings.notifications import outbox
 from bookings.services import waitlist
 from clinic import clock
 from clinic.admin import DateDrillDownInRange
-from clinic.phones import format_phone
+from clinic.models import ClinicProfile
+from clinic.phones import format_phone, parse_phone
 
 # After a therapist's weekly hours change, how many days ahead the waiting list is offered times.
 WAITLIST_DAYS_AFTER_HOURS_CHANGE = 14
@@ -129,11 +131,31 @@ class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
         # A new one was saved by the form, through bookings/services/.
 
 
+class PhoneSearch:
+    """Search also finds a phone typed as people say it: "650 555 0100" finds +16505550100
+    (stored E.164), read in the clinic's country as the admin's phone fields are."""
+
+    phone_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        profile = ClinicProfile.load()
+        try:
+            e164 = parse_phone(search_term, region=profile.country, fallbacks=profile.phone_regions)
+        except ValidationError:
+            return found, may_have_duplicates
+        same = Q()
+        for name in self.phone_search_fields:
+            same |= Q(**{name: e164})
+        return found | queryset.filter(same), True
+
+
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(PhoneSearch, admin.ModelAdmin):
     form = PatientAdminForm  # the phone typed any usual way, stored in E.164
     list_display = ["name", "email", "shown_phone", "created_at"]
     search_fields = ["name", "email", "phone"]
+    phone_search_fields = ("phone",)
 
     @admin.display(description="Phone", ordering="phone")
     def shown_phone(self, patient):
@@ -166,7 +188,7 @@ def _actor_name(event: AppointmentEvent) -> str:
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
+class AppointmentAdmin(PhoneSearch, DateDrillDownInRange, admin.ModelAdmin):
     form = AppointmentAdminForm
     # The name and phone given for the booking come first: online, whoever booked typed them,
     # and the patient record is the one their email matched.
@@ -189,6 +211,7 @@ class AppointmentAdmin(DateDrillDownInRange, admin.ModelAdmin):
         "patient__email",
         "patient__phone",
     ]
+    phone_search_fields = ("patient_phone", "patient__phone")
     list_select_related = ["patient", "therapist", "service"]
     autocomplete_fields = ["patient"]
     raw_id_fields = ["condition"]

@@ -165,3 +165,19 @@ def test_the_front_desk_types_a_patients_phone_any_usual_way(desk_client):
     assert refused.status_code == 200
     assert "Enter a phone number we can call" in refused.content.decode()
     assert Patient.objects.count() == 1
+
+
+def test_the_admin_finds_a_stored_phone_searched_as_people_say_it(
+    desk_client, alex, follow_up, start
+):
+    appointment = make_appointment(therapist=alex, service=follow_up, starts_at=start)
+    Appointment.objects.filter(pk=appointment.pk).update(patient_phone="+33612345678")
+    Patient.objects.update(phone="+33612345678")
+    other = make_appointment(
+        therapist=alex, service=follow_up, starts_at=start.replace(hour=11), email="o@example.com"
+    )
+    listing = desk_client.get("/admin/bookings/appointment/?q=06+12+34+56+78").content.decode()
+    assert f"/admin/bookings/appointment/{appointment.pk}/change/" in listing
+    assert f"/admin/bookings/appointment/{other.pk}/change/" not in listing
+    patients = desk_client.get("/admin/bookings/patient/?q=%2B33+6+12+34+56+78").content.decode()
+    assert "+33 6 12 34 56 78" in patients and "o@example.com" not in patients
