@@ -16,6 +16,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from bookings import services
 from bookings.admin_forms import AppointmentAdminForm, PatientAdminForm, TimeOffAdminForm
+from bookings.admin_photos import TherapistPhotoAdminMixin
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -84,7 +85,8 @@ class WorkingHoursInline(admin.TabularInline):
 
 
 @admin.register(Therapist)
-class TherapistAdmin(admin.ModelAdmin):
+class TherapistAdmin(TherapistPhotoAdminMixin, admin.ModelAdmin):
+    # The photo's upload, alt text, preview and removal: bookings/admin_photos.py.
     list_display = ["display_name", "credentials", "user", "active"]
     list_filter = ["active", "services"]
     search_fields = ["display_name", "credentials", "user__username", "user__email"]

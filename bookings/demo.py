@@ -61,7 +61,17 @@ THERAPISTS = [
         "username": "demo-therapist-alex",
         "display_name": "Demo: Alex Rivera",
         "credentials": "DPT",
-        "bio": "Demo therapist (sample profile). Running and lower-leg injuries.",
+        "licence_number": "DEMO-PT-0001",
+        "languages": "English, Spanish",
+        "special_interests_en": "Demo profile: running injuries, calf and shin pain.",
+        "special_interests_fr": (
+            "Profil de démonstration\u00a0: blessures de course, mollet et tibia."
+        ),
+        "bio_en": "Demo therapist (sample profile). Running and lower-leg injuries.",
+        "bio_fr": (
+            "Thérapeute de démonstration (profil fictif). Blessures de course à pied et du bas "
+            "de la jambe."
+        ),
         "services": ["initial-assessment", "follow-up", "sports-massage"],
         "weekdays": [0, 1, 2, 3, 4],
     },
@@ -69,7 +79,17 @@ THERAPISTS = [
         "username": "demo-therapist-sam",
         "display_name": "Demo: Sam Okafor",
         "credentials": "PT, OCS",
-        "bio": "Demo therapist (sample profile). Knee and ankle rehabilitation.",
+        "licence_number": "DEMO-PT-0002",
+        "languages": "English, French",
+        "special_interests_en": "Demo profile: knee and ankle rehabilitation after surgery.",
+        "special_interests_fr": (
+            "Profil de démonstration\u00a0: rééducation du genou et de la cheville après une "
+            "opération."
+        ),
+        "bio_en": "Demo therapist (sample profile). Knee and ankle rehabilitation.",
+        "bio_fr": (
+            "Thérapeute de démonstration (profil fictif). Rééducation du genou et de la cheville."
+        ),
         "services": ["initial-assessment", "follow-up"],
         "weekdays": [0, 2, 4, 5],
     },
@@ -77,12 +97,29 @@ THERAPISTS = [
         "username": "demo-therapist-jordan",
         "display_name": "Demo: Jordan Lee",
         "credentials": "LMT",
-        "bio": "Demo massage therapist (sample profile).",
+        "licence_number": "",
+        "languages": "English",
+        "special_interests_en": "Demo profile: sports massage for recovery and cramps.",
+        "special_interests_fr": (
+            "Profil de démonstration\u00a0: massage sportif pour la récupération et les crampes."
+        ),
+        "bio_en": "Demo massage therapist (sample profile).",
+        "bio_fr": "Massothérapeute de démonstration (profil fictif).",
         "services": ["sports-massage", "follow-up"],
         "weekdays": [1, 3, 5],
     },
 ]
 
+
+# What the team page shows, in both languages; no photos (the page shows initials).
+TEAM_PAGE_FIELDS = [
+    "licence_number",
+    "languages",
+    "special_interests_en",
+    "special_interests_fr",
+    "bio_en",
+    "bio_fr",
+]
 
 STAFF = [
     ("demo-frontdesk", permissions.FRONT_DESK, "front desk (every schedule, bookings admin)"),
@@ -114,10 +151,14 @@ def load(command) -> None:
             staff=False,
         )
         user.groups.add(groups[permissions.THERAPISTS])
+        profile = {name: spec[name] for name in TEAM_PAGE_FIELDS}
         therapist, created = Therapist.objects.get_or_create(
             display_name=spec["display_name"],
-            defaults={"credentials": spec["credentials"], "bio": spec["bio"], "user": user},
+            defaults={"credentials": spec["credentials"], "user": user, **profile},
         )
+        missing = {name: value for name, value in profile.items() if not getattr(therapist, name)}
+        if not created and missing:  # a demo from before the team page
+            Therapist.objects.filter(pk=therapist.pk).update(**missing)
         if therapist.user_id is None:
             therapist.user = user
             therapist.save(update_fields=["user", "updated_at"])

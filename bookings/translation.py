@@ -3,7 +3,7 @@ booking pages, emails and calendar files show the patient's language, or the Eng
 
 from modeltranslation.translator import TranslationOptions, register
 
-from bookings.models import Service, Therapist
+from bookings.models import Service, Therapist, TherapistPhoto
 
 
 @register(Service)
@@ -14,3 +14,8 @@ class ServiceTranslation(TranslationOptions):
 @register(Therapist)
 class TherapistTranslation(TranslationOptions):
     fields = ("special_interests", "bio")
+
+
+@register(TherapistPhoto)
+class TherapistPhotoTranslation(TranslationOptions):
+    fields = ("alt_text",)

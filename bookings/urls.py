@@ -2,7 +2,7 @@
 and their appointment's pages, in English and French), `schedule` and `feeds` (staff pages under
 /schedule/, in English)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from bookings.views import (
     booking,
@@ -13,6 +13,7 @@ from bookings.views import (
     manage,
     patients,
     schedule,
+    team,
     time_off,
     waitlist,
 )
@@ -38,6 +39,8 @@ booking_patterns = [
     ),
     path("find-us/", contact.find_us, name="find_us"),
     path("find-us/sent/", contact.contact_sent, name="contact_sent"),
+    path("team/", team.team, name="team"),
+    path("services/", team.services, name="services"),
 ]
 
 # Calendar feeds: the .ics feed and the page to subscribe or regenerate it.
@@ -65,8 +68,19 @@ schedule_patterns = [
 # The patient's pages, in both languages (clinic/urls.py puts them under i18n_patterns).
 urlpatterns = [path("", include((booking_patterns, "bookings")))]
 
-# Staff pages, in English only.
+# Therapists' photos: one URL whatever the page's language, carrying the upload's digest.
+photo_patterns = [
+    re_path(
+        r"^(?P<therapist_id>[0-9]{1,18})/(?P<digest>[0-9a-f]{64})-(?P<width>[0-9]{1,4})"
+        r"\.(?P<extension>webp|jpg)$",
+        team.photo,
+        name="photo",
+    ),
+]
+
+# Staff pages, in English only (and the photos, in no language).
 staff_urlpatterns = [
     path("schedule/", include((feed_patterns, "feeds"))),
     path("schedule/", include((schedule_patterns, "schedule"))),
+    path("team/photos/", include((photo_patterns, "team"))),
 ]

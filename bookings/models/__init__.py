@@ -14,6 +14,7 @@ from bookings.models.catalogue import BookingRules, Service, Therapist, WorkingH
 from bookings.models.contact import ContactMessage
 from bookings.models.courses import MAX_COURSE_VISITS, CareCourse
 from bookings.models.outbox import OutgoingEmail
+from bookings.models.photos import PhotoRendition, TherapistPhoto
 from bookings.models.sign_in import SignInLink
 from bookings.models.time_off import TimeOff
 from bookings.models.waitlist import SlotOffer, WaitlistEntry
@@ -28,10 +29,12 @@ __all__ = [
     "MAX_COURSE_VISITS",
     "OutgoingEmail",
     "Patient",
+    "PhotoRendition",
     "Service",
     "SignInLink",
     "SlotOffer",
     "Therapist",
+    "TherapistPhoto",
     "TimeOff",
     "TsTzRange",
     "WaitlistEntry",
