@@ -23,6 +23,8 @@ from bookings.models import (
     BookingRules,
     CareCourse,
     ContactMessage,
+    IntakeQuestion,
+    IntakeView,
     OutgoingEmail,
     Patient,
     Service,
@@ -497,3 +499,45 @@ class CareCourseAdmin(admin.ModelAdmin):
 
     def view_on_site(self, course):
         return reverse("schedule:course", args=[course.pk])
+
+
+@admin.register(IntakeQuestion)
+class IntakeQuestionAdmin(TranslationAdmin):
+    list_display = [
+        "text",
+        "section",
+        "kind",
+        "required",
+        "urgency",
+        "minors_only",
+        "active",
+        "order",
+    ]
+    list_filter = ["section", "kind", "urgency", "active"]
+    list_editable = ["order", "active"]
+    search_fields = ["text_en", "text_fr", "key"]
+    ordering = ["section", "order"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Answers are kept by question key: switch a question off instead.
+        return False
+
+
+@admin.register(IntakeView)
+class IntakeViewAdmin(DateDrillDownInRange, admin.ModelAdmin):
+    """Every look at a patient's intake answers: who, when, which patient."""
+
+    list_display = ["viewed_at", "viewer", "patient"]
+    list_filter = ["viewer"]
+    search_fields = ["patient__name", "patient__email", "viewer__username"]
+    list_select_related = ["viewer", "patient"]
+    date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

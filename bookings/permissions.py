@@ -41,6 +41,12 @@ FRONT_DESK_EXCLUDED = {
     "change_signinlink",
     "delete_signinlink",
     "view_signinlink",
+    # Intake forms are read on the appointment's page only, each view recorded; never in the
+    # admin (bookings 0015).
+    "add_intakeform",
+    "change_intakeform",
+    "delete_intakeform",
+    "view_intakeform",
 }
 # Content editors also change the clinic's profile: one row, changed, never added or deleted.
 CONTENT_EDITORS_CLINIC = {"change_clinicprofile", "view_clinicprofile"}

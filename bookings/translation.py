@@ -3,7 +3,7 @@ booking pages, emails and calendar files show the patient's language, or the Eng
 
 from modeltranslation.translator import TranslationOptions, register
 
-from bookings.models import Service, Therapist, TherapistPhoto
+from bookings.models import IntakeQuestion, Service, Therapist, TherapistPhoto
 
 
 @register(Service)
@@ -19,3 +19,8 @@ class TherapistTranslation(TranslationOptions):
 @register(TherapistPhoto)
 class TherapistPhotoTranslation(TranslationOptions):
     fields = ("alt_text",)
+
+
+@register(IntakeQuestion)
+class IntakeQuestionTranslation(TranslationOptions):
+    fields = ("text", "help_text", "choices")

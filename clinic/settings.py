@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from clinic.env import (
@@ -220,6 +221,20 @@ USE_TZ = True
 # reads is shown in it. The database stores UTC.
 CLINIC_TIME_ZONE = env_time_zone("CLINIC_TIME_ZONE", "America/Los_Angeles")
 TIME_ZONE = CLINIC_TIME_ZONE
+
+# Health information (intake answers) is encrypted with these Fernet keys, newest first
+# (clinic/encryption.py); without them, with a key derived from SECRET_KEY.
+HEALTH_DATA_KEYS = env_list("HEALTH_DATA_KEYS", [])
+for _key in HEALTH_DATA_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "HEALTH_DATA_KEYS must be Fernet keys (32 url-safe base64 bytes), comma-separated."
+        ) from None
+# Intake answers are deleted this many years after the patient's last visit
+# (`manage.py purge_expired_health_data`); the privacy notice states the same.
+HEALTH_DATA_RETENTION_YEARS = env_int("HEALTH_DATA_RETENTION_YEARS", 7, minimum=1, maximum=100)
 
 # The waiting list: how long a patient has to claim a freed time offered to them (minutes).
 WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 120, minimum=5)

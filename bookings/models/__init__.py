@@ -13,6 +13,7 @@ from bookings.models.base import Int8Range, TsTzRange, new_token
 from bookings.models.catalogue import BookingRules, Service, Therapist, WorkingHours
 from bookings.models.contact import ContactMessage
 from bookings.models.courses import MAX_COURSE_VISITS, CareCourse
+from bookings.models.intake import IntakeForm, IntakeQuestion, IntakeView
 from bookings.models.outbox import OutgoingEmail
 from bookings.models.photos import PhotoRendition, TherapistPhoto
 from bookings.models.sign_in import SignInLink
@@ -26,6 +27,9 @@ __all__ = [
     "CareCourse",
     "ContactMessage",
     "Int8Range",
+    "IntakeForm",
+    "IntakeQuestion",
+    "IntakeView",
     "MAX_COURSE_VISITS",
     "OutgoingEmail",
     "Patient",

@@ -85,6 +85,11 @@ class Service(models.Model):
         validators=[MaxValueValidator(52)],
         help_text="Up to this many weekly visits booked online in one step; 0: staff plan courses.",
     )
+    needs_intake = models.BooleanField(
+        "needs the health questionnaire",
+        default=False,
+        help_text="A first visit (an assessment): the patient gets the intake form.",
+    )
     active = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

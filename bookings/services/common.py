@@ -72,6 +72,12 @@ MESSAGES = {
         "we will email you when another time frees up."
     ),
     "offer_expired": _("This offer has expired. Please choose another time."),
+    "intake_closed": _(
+        "This form can no longer be changed: the appointment has started or is cancelled. "
+        "Please tell your therapist at your visit."
+    ),
+    "intake_incomplete": _("Please answer the questions marked as required first."),
+    "intake_consent": _("Please tick the consent to treatment to finish the form."),
 }
 CODES = {
     "attendance_of_cancelled": "already_cancelled",

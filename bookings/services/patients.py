@@ -20,6 +20,7 @@ from bookings.models import (
     Appointment,
     AppointmentEvent,
     CareCourse,
+    IntakeForm,
     Patient,
     SignInLink,
     WaitlistEntry,
@@ -28,6 +29,7 @@ from bookings.models.sign_in import token_digest
 from bookings.notifications import sign_in as sign_in_emails
 from bookings.services.changes import cancel_appointment
 from bookings.services.common import _record, logger
+from bookings.services.intake import decrypt_answers
 from clinic.ratelimit import is_over_limit
 
 # Sign-in emails one address may be sent per hour, whoever asks: a stranger cannot flood it.
@@ -150,6 +152,17 @@ def patient_data(patient: Patient) -> dict:
                 "service", "therapist"
             )
         ],
+        "intake_answers": [
+            {
+                "appointment_starts_at": moment(form.appointment.starts_at),
+                "status": form.status,
+                "answers": decrypt_answers(form),
+                "consented_at": moment(form.consented_at),
+            }
+            for form in IntakeForm.objects.filter(appointment__patient=patient).select_related(
+                "appointment"
+            )
+        ],
         "waiting_list": [
             {
                 "service": entry.service.name,
@@ -174,7 +187,8 @@ DELETED_NAME = "Deleted patient"
 @transaction.atomic
 def delete_patient_account(*, patient: Patient, now: datetime | None = None) -> None:
     """Remove the patient's personal details, keeping the appointments staff need (their times,
-    services and attendance, for the clinic's records) without name, contact or reason.
+    services and attendance, for the clinic's records) without name, contact, reason or intake
+    answers.
 
     Upcoming appointments are cancelled first (the patient is emailed the cancellations, to the
     address they had), then waiting-list requests are deleted and every copy of their name,
@@ -188,6 +202,7 @@ def delete_patient_account(*, patient: Patient, now: datetime | None = None) -> 
     for appointment in upcoming:
         cancel_appointment(appointment=appointment, by_patient=False, now=now)
     WaitlistEntry.objects.filter(Q(patient=patient) | Q(email__iexact=patient.email)).delete()
+    IntakeForm.objects.filter(appointment__patient=patient).delete()
     SignInLink.objects.filter(email__iexact=patient.email).delete()
     for appointment in Appointment.objects.filter(patient=patient):
         _record(

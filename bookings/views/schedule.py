@@ -92,7 +92,7 @@ def _entries(
         Appointment.objects.filter(
             therapist_id__in=ids, starts_at__gte=range_start, starts_at__lt=range_end
         )
-        .select_related("patient", "service", "condition")
+        .select_related("patient", "service", "condition", "intake")
         .prefetch_related("events")
         .order_by("starts_at", "pk")
     )
