@@ -239,7 +239,9 @@ def test_the_form_closes_when_the_visit_starts(client, form):
     assert "can no longer be changed" in client.get(url(form)).content.decode()
 
 
-def test_the_day_shows_the_flag_and_whether_intake_is_done(client, form, alex_user, front_desk_user):
+def test_the_day_shows_the_flag_and_whether_intake_is_done(
+    client, form, alex_user, front_desk_user
+):
     Client().post(url(form, "screening"), {**SCREENING_CLEAR, "hot-calf": "yes"})
     day = form.appointment.starts_at.astimezone(LA).date().isoformat()
     client.force_login(front_desk_user)
