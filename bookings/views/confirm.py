@@ -78,7 +78,6 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
             booking=request.POST["booking"],
             rules=rules,
             consent_form=consent,
-            status=400,
         )
     privacy = policy_pages().get(Page.PRIVACY)
     service = choices["service"]
@@ -192,5 +191,6 @@ def confirmed(request: HttpRequest) -> HttpResponse:
             "manage_url": (
                 reverse("bookings:manage", args=[appointment.manage_token]) if show_link else ""
             ),
+            "cancellation_hours": BookingRules.load().cancellation_cutoff_hours,
         },
     )

@@ -281,3 +281,4 @@ def test_the_confirmation_and_manage_pages_say_where_and_how_to_find_us(
         assert f'href="{MAP}"' in body, name
         assert "How to find us" in body and "Free parking behind the building." in body, name
         assert REASON not in body, name
+    assert "Free to cancel or move until 24 hours before your appointment." in pages["confirmed"]

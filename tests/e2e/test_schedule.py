@@ -78,7 +78,7 @@ def test_a_therapist_logs_in_and_sees_the_booking_a_patient_just_made(
         main = page.locator("main").inner_text()
         assert page.get_by_role("heading", name="My schedule").is_visible()
         assert "Riley Booker" in main
-        assert "+1 650 555 0123" in main
+        assert "+1 650-555-0123" in main  # stored E.164, shown formatted
         assert "Calf Cramps" in main
         assert "Follow-up" in main
         assert clock in main

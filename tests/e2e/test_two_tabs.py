@@ -74,7 +74,7 @@ def test_tab_a_books_patient_a_after_tab_b_typed_patient_bs_details(browser, liv
         assert (booked.patient.name, booked.patient.email, booked.patient.phone) == (
             "Pat Example",
             "pat@example.com",
-            "+1 650 555 0100",
+            "+16505550100",  # stored in E.164
         )
         assert booked.reason == "Cramp in the calf at night"
         assert not Patient.objects.filter(email__iexact="bea@example.com").exists()
