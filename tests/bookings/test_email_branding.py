@@ -161,6 +161,10 @@ def test_every_email_template_extends_the_shared_base():
         "booking_attempt",
         "reminder",
         "course_booked",
+        "waitlist_joined",
+        "slot_offer",
+        "sign_in",
+        "contact_message",  # to the clinic itself
     ]
     for name in patient_emails:
         html = (folder / f"{name}.html").read_text()
