@@ -79,7 +79,7 @@ def confirm_form(body: str, *, consent: bool = True) -> dict:
     if consent:
         boxes = re.findall(r'<input class="[^"]*" type="checkbox" name="([^"]+)"', match[1])
         assert boxes, "the confirm form has no consent box"
-        fields.update({name: "on" for name in boxes})
+        fields.update(dict.fromkeys(boxes, "on"))
     return fields
 
 
