@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from bookings.models import Appointment, BookingRules, OutgoingEmail
+from bookings.models import Appointment, BookingRules, IntakeForm, OutgoingEmail
 from bookings.notifications import calendars, outbox
 from clinic.clock import clinic_zone
 from clinic.models import ClinicProfile
@@ -69,6 +69,17 @@ def render_templated_email(*, template: str, context: dict) -> tuple[str, str, s
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     return subject, text, html
+
+
+# The emails that remind a patient of an unfinished intake form.
+_WITH_INTAKE = {BOOKED, RESCHEDULED, REMINDER}
+
+
+def _intake_url(appointment: Appointment) -> str:
+    intake = IntakeForm.objects.filter(appointment=appointment, status="open").first()
+    if intake is None:
+        return ""
+    return settings.SITE_URL + reverse("bookings:intake", args=[intake.token])
 
 
 def manage_url(appointment: Appointment) -> str:
@@ -157,6 +168,8 @@ def _render(
             BookingRules.load().cancellation_cutoff_hours if kind in _WITH_TERMS else None
         ),
         "attempted_local": attempted_at.astimezone(clinic_zone()) if attempted_at else None,
+        # The questionnaire's link, while it is still to fill in: a link, never its answers.
+        "intake_url": _intake_url(appointment) if kind in _WITH_INTAKE else "",
     }
     ics = ""
     if kind in _WITH_CALENDAR:

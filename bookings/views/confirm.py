@@ -192,5 +192,11 @@ def confirmed(request: HttpRequest) -> HttpResponse:
                 reverse("bookings:manage", args=[appointment.manage_token]) if show_link else ""
             ),
             "cancellation_hours": BookingRules.load().cancellation_cutoff_hours,
+            # Shown with the manage link, for as long: the form's link is as private.
+            "intake_url": (
+                reverse("bookings:intake", args=[appointment.intake.token])
+                if show_link and hasattr(appointment, "intake")
+                else ""
+            ),
         },
     )

@@ -107,7 +107,7 @@ def my(request):
 def _overview(request, patient):
     now = timezone.now()
     appointments = Appointment.objects.filter(patient=patient).select_related(
-        "service", "therapist"
+        "service", "therapist", "intake"
     )
     upcoming = appointments.filter(starts_at__gte=now).order_by("starts_at")
     past = appointments.filter(starts_at__lt=now).order_by("-starts_at")[:50]

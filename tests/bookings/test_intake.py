@@ -39,6 +39,7 @@ def first_visit(alex, assessment_service):
         service=assessment_service,
         starts_at=datetime.combine(day, time(10), tzinfo=LA),
         now=timezone.now(),
+        notify=True,
     )
 
 
@@ -253,3 +254,21 @@ def test_the_day_shows_the_flag_and_whether_intake_is_done(
     appointment_page = client.get(f"/schedule/appointments/{form.appointment_id}/").content.decode()
     assert "Read the answers" in appointment_page
     assert not IntakeView.objects.exists()  # the link is not a view
+
+
+def test_the_booking_email_links_the_form_never_the_answers(
+    first_visit, form, client, django_capture_on_commit_callbacks
+):
+    from bookings.models import OutgoingEmail
+    from bookings.notifications import emails
+
+    booked = OutgoingEmail.objects.get(appointment=first_visit, kind="booked")
+    assert f"/intake/{form.token}/" in booked.text and f"/intake/{form.token}/" in booked.html
+    client.post(url(form, "problem"), PROBLEM)
+    reminder = emails.queue_appointment_email(first_visit, kind=emails.REMINDER)
+    assert f"/intake/{form.token}/" in reminder.text
+    assert SECRET not in reminder.text and SECRET not in reminder.html
+    fill_everything(client, form)
+    client.post(url(form, "done"), {"consent": "on"})
+    done_reminder = emails.queue_appointment_email(first_visit, kind=emails.REMINDER)
+    assert "/intake/" not in done_reminder.text
