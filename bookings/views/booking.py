@@ -8,10 +8,12 @@ since. Nothing is written before the confirm POST, and that goes through service
 """
 
 import secrets
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -91,6 +93,9 @@ def book(request: HttpRequest) -> HttpResponse:
                 url_for_day=lambda day: _url("book", choices, week=week_start(day), day=day),
             )
         )
+        context["waitlist_url"] = _waitlist_url(
+            service, therapist, context["days"][0]["date"] if context.get("days") else None
+        )
         return render(request, "bookings/book_day.html", context)
 
     context = _base_context(choices, 4, errors)
@@ -102,7 +107,18 @@ def book(request: HttpRequest) -> HttpResponse:
         slots, day, lambda slot: _url("details", choices, start=slot.starts_at)
     )
     context["back_url"] = _url("book", choices, week=week_start(day), day=None)
+    context["waitlist_url"] = _waitlist_url(service, therapist, day)
     return render(request, "bookings/book_time.html", context)
+
+
+def _waitlist_url(service, therapist, day) -> str:
+    """The waiting list's form, filled in with what the patient was looking at."""
+    query = {"service": service.slug}
+    if therapist is not None:
+        query["therapist"] = therapist.pk
+    if day is not None:
+        query["day"] = day.isoformat()
+    return reverse("bookings:waitlist_join") + "?" + urlencode(query)
 
 
 @never_cache

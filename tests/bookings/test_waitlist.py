@@ -237,3 +237,39 @@ def test_the_waiting_list_admin_lists_requests(client, front_desk_user, follow_u
     page = client.get("/admin/bookings/waitlistentry/")
     assert page.status_code == 200
     assert "Ann" in page.content.decode()
+
+
+def test_a_full_day_offers_the_waiting_list_with_the_choices_filled_in(
+    client, full_monday, follow_up
+):
+    busy, _first = full_monday
+    page = client.get(
+        f"/book/?service={follow_up.slug}&therapist={busy.pk}&day=2027-01-04"
+    ).content.decode()
+    assert "No free times left on this day." in page
+    link = f"/waitlist/?service={follow_up.slug}&amp;therapist={busy.pk}&amp;day=2027-01-04"
+    assert link in page
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="2027-01-04"' in form
+    assert f'<option value="{busy.pk}" selected>' in form
+
+
+def test_the_join_form_keeps_what_was_typed_on_a_bad_phone(client, follow_up):
+    response = client.post(
+        "/waitlist/",
+        {
+            "service": follow_up.pk,
+            "therapist": "",
+            "first_day": "2027-01-04",
+            "last_day": "2027-01-10",
+            "weekdays": ["0", "1"],
+            "times_of_day": ["morning"],
+            "name": "Ann Typed",
+            "email": "ann@example.com",
+            "phone": "12",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Enter a phone number we can call" in body and 'value="Ann Typed"' in body
+    assert not WaitlistEntry.objects.exists()
