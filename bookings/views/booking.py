@@ -45,6 +45,7 @@ from bookings.views.flow import (
     details_initial,
     phone_form_options,
 )
+from bookings.views.patients import signed_in_patient
 from clinic.clock import clinic_zone, week_start
 
 
@@ -156,6 +157,12 @@ def details(request: HttpRequest) -> HttpResponse:
             return redirect(_url("review", choices))
     else:
         initial = details_initial(request.session.get(SESSION_DETAILS) or {})
+        patient = signed_in_patient(request)
+        if patient is not None and not initial:
+            # Signed in (My appointments): their own details, still theirs to change.
+            initial = details_initial(
+                {"name": patient.name, "email": patient.email, "phone": patient.phone}
+            )
         condition = choices.get("condition")
         if condition is not None and not initial.get("reason"):
             initial["reason"] = condition.title

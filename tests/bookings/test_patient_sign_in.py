@@ -184,3 +184,18 @@ def test_deleting_the_account_removes_personal_details(
     assert appointment.status == "cancelled" and appointment.patient_name == ""
     assert Appointment.objects.get(pk=quinn.pk).status == "booked"
     assert client.get("/my/data.json").status_code == 302  # signed out
+
+
+def test_the_booking_form_is_filled_in_for_a_signed_in_patient(
+    client, booked, alex, follow_up, django_capture_on_commit_callbacks
+):
+    sign_in(client, django_capture_on_commit_callbacks)
+    pat, _quinn = booked
+    start = pat.starts_at + timedelta(days=7)
+    from bookings.forms import format_start
+
+    page = client.get(
+        f"/book/details/?service={follow_up.slug}&therapist={alex.pk}&start={format_start(start)}"
+    ).content.decode()
+    assert 'value="pat@example.com"' in page
+    assert 'value="Pat Example"' in page
