@@ -17,6 +17,7 @@ from bookings.views import (
     team,
     time_off,
     waitlist,
+    weekly,
 )
 
 booking_patterns = [
@@ -38,6 +39,7 @@ booking_patterns = [
     path("waitlist/<str:token>/", waitlist.entry, name="waitlist_entry"),
     path("appointments/<str:token>/", manage.manage, name="manage"),
     path("appointments/<str:token>/cancel/", manage.manage_cancel, name="manage_cancel"),
+    path("appointments/<str:token>/weekly/", weekly.weekly, name="weekly"),
     path(
         "appointments/<str:token>/reschedule/", manage.manage_reschedule, name="manage_reschedule"
     ),

@@ -152,23 +152,34 @@ def book_course(
     language: str | None = None,
     submission_key: str = "",
     notify: bool = True,
+    follows: Appointment | None = None,
 ) -> CareCourse:
     """Book every one of `starts` as one course, or nothing (raises CourseConflict naming the
     visit that could not be booked). Online (`source` online) a patient may book at most the
-    service's `online_course_max_visits`, one weekday a week. One email lists every visit."""
+    service's `online_course_max_visits`, one weekday a week. One email lists every visit.
+
+    `follows`: a booked appointment the course continues (the patient's first visit, made a
+    weekly course from its page): it joins the course and counts as one of its visits.
+    """
     now = now or timezone.now()
     starts = sorted(set(starts))
+    already = 1 if follows is not None else 0
     if not starts:
         raise refusal("course_empty")
-    if len(starts) > MAX_COURSE_VISITS:
+    if len(starts) + already > MAX_COURSE_VISITS:
         raise refusal("course_too_long", limit=MAX_COURSE_VISITS)
     if source == Appointment.Source.ONLINE:
         allowed = service.online_course_max_visits
         if allowed == 0:
             raise refusal("course_not_online")
-        if len(starts) > allowed or len(set(weekdays)) != 1:
+        if len(starts) + already > allowed or len(set(weekdays)) != 1:
             raise refusal("course_too_long", limit=allowed)
     with transaction.atomic():
+        if follows is not None:
+            # Locked: two tabs making the same first visit a course make one course.
+            follows = Appointment.objects.select_for_update().get(pk=follows.pk)
+            if follows.course_id or follows.status != Appointment.Status.BOOKED:
+                raise refusal("not_booked")
         course = CareCourse.objects.create(
             patient=(
                 patient if isinstance(patient, Patient) else find_or_create_patient(details=patient)
@@ -177,8 +188,8 @@ def book_course(
             service=service,
             weekdays=sorted(set(weekdays)),
             time_of_day=time_of_day,
-            first_day=local(starts[0]).date(),
-            visits_planned=len(starts),
+            first_day=local(follows.starts_at if follows else starts[0]).date(),
+            visits_planned=len(starts) + already,
             source=source,
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
@@ -204,9 +215,10 @@ def book_course(
                 )
             except ValidationError as error:
                 raise CourseConflict(error, starts_at=start) from error
-        Appointment.objects.filter(pk__in=[appointment.pk for appointment in booked]).update(
-            course=course
-        )
+        joined = [appointment.pk for appointment in booked]
+        if follows is not None:
+            joined.append(follows.pk)
+        Appointment.objects.filter(pk__in=joined).update(course=course)
         logger.info("Course %s booked: %s visits (%s)", course.pk, len(booked), source)
         if notify:
             course_emails.send_course_email(course)

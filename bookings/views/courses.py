@@ -5,7 +5,7 @@ A therapist plans for their own patients (appointments they may see), the front 
 as every schedule page decides (`get_staff_access`, `get_appointment_for_user`).
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bookings import services
 from bookings.models import MAX_COURSE_VISITS, Appointment, CareCourse, Service
 from bookings.permissions import get_appointment_for_user, get_staff_access, parse_therapist_id
+from bookings.views.flow import chosen_starts
 from clinic.clock import clinic_zone, local, local_today
 
 
@@ -64,22 +65,6 @@ class CourseForm(forms.Form):
         return cleaned
 
 
-def _chosen_starts(request: HttpRequest, count: int) -> list[datetime]:
-    """The start picked for each proposed visit (`visit-<i>`, ISO datetimes); "" leaves one out."""
-    starts = []
-    for index in range(min(count, MAX_COURSE_VISITS)):
-        value = request.POST.get(f"visit-{index}", "")
-        if not value:
-            continue
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            continue
-        if moment.tzinfo is not None:
-            starts.append(moment)
-    return starts
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_course(request: HttpRequest) -> HttpResponse:
     access = get_staff_access(request)
@@ -109,7 +94,7 @@ def new_course(request: HttpRequest) -> HttpResponse:
             until=data["until"],
         )
         if request.POST.get("action") == "book":
-            chosen = _chosen_starts(request, len(plan))
+            chosen = chosen_starts(request, len(plan))
             try:
                 course = services.book_course(
                     service=data["service"],

@@ -25,7 +25,7 @@ from bookings.forms import (
     default_phone_region,
     format_start,
 )
-from bookings.models import BookingRules, Service, Therapist
+from bookings.models import MAX_COURSE_VISITS, BookingRules, Service, Therapist
 from clinic import clock
 from clinic.clock import clinic_zone, clinic_zone_name, local_today, week_start
 from clinic.models import ClinicProfile, Page
@@ -312,3 +312,19 @@ def _review_page(
         }
     )
     return render(request, "bookings/book_review.html", context, status=status)
+
+
+def chosen_starts(request, count: int) -> list[datetime]:
+    """The start picked for each proposed visit (`visit-<i>`, ISO datetimes); "" leaves one out."""
+    starts = []
+    for index in range(min(count, MAX_COURSE_VISITS)):
+        value = request.POST.get(f"visit-{index}", "")
+        if not value:
+            continue
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        if moment.tzinfo is not None:
+            starts.append(moment)
+    return starts
