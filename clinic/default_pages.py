@@ -77,8 +77,9 @@ adjust the plan as you recover.
 
 # Our guides
 
-The condition guides on this site are written and reviewed by our therapists, in plain words.
-They are general information, not a diagnosis.
+The condition guides on this site explain sports injuries in plain words. Each guide says who
+reviewed it and when, once one of our therapists has. They are general information, not a
+diagnosis.
 
 # Book or ask us
 
@@ -103,8 +104,9 @@ clairs. Les séances de suivi font le point sur vos progrès et adaptent le plan
 
 # Nos guides
 
-Les guides sur les pathologies de ce site sont écrits et relus par nos thérapeutes, avec des
-mots simples. Ce sont des informations générales, pas un diagnostic.
+Les guides sur les pathologies de ce site expliquent les blessures du sport avec des mots
+simples. Chaque guide indique qui l’a relu et quand, une fois relu par l’un de nos thérapeutes.
+Ce sont des informations générales, pas un diagnostic.
 
 # Prendre rendez-vous ou nous écrire
 
@@ -214,15 +216,20 @@ provide that service.
 # How long we keep it
 
 Appointment and health records are kept for the period set by law and our retention policy:
-at least as long as the law requires for health records. The copies of the emails we send you
+at least as long as the law requires for health records. Your answers to the health
+questionnaire are deleted seven years after your last visit. They are stored encrypted, and
+every time someone at the clinic reads them is recorded. The copies of the emails we send you
 are deleted 30 days after they are sent.
 
 # Your rights
 
 You can ask to see the information we hold about you, to get a copy of it, to have it
-corrected, or to have it deleted when the law no longer requires us to keep it. For now,
-please ask the front desk, by phone, by email or with the contact form. A "My appointments"
-page, where you will be able to do some of this yourself, is coming.
+corrected, or to have it deleted when the law no longer requires us to keep it. On the
+[My appointments](/my/) page you can see your appointments, correct your name and phone,
+download everything we hold about you, or delete your account: we then remove your name,
+contact details, the reasons you gave and your questionnaire answers, and keep only the dates
+of past visits that our records require. You can also ask the front desk, by phone, by email or
+with the contact form.
 
 # Contact
 
@@ -260,16 +267,21 @@ nous, uniquement pour assurer ce service.
 
 Les rendez-vous et les dossiers de santé sont conservés pendant la durée fixée par la loi et
 par notre politique de conservation : au moins aussi longtemps que la loi l’exige pour les
-dossiers de santé. Les copies des e-mails que nous vous envoyons sont supprimées 30 jours après
-leur envoi.
+dossiers de santé. Vos réponses au questionnaire de santé sont supprimées sept ans après votre
+dernière séance. Elles sont conservées chiffrées, et chaque consultation par l’équipe du
+cabinet est enregistrée. Les copies des e-mails que nous vous envoyons sont supprimées 30 jours
+après leur envoi.
 
 # Vos droits
 
 Vous pouvez demander à voir les informations que nous détenons sur vous, à en obtenir une
 copie, à les faire corriger, ou à les faire supprimer quand la loi ne nous oblige plus à les
-garder. Pour l’instant, adressez-vous à l’accueil, par téléphone, par e-mail ou avec le
-formulaire de contact. Une page « Mes rendez-vous », où vous pourrez faire une partie de ces
-démarches vous-même, arrive bientôt.
+garder. Sur la page [Mes rendez-vous](/fr/my/), vous pouvez voir vos rendez-vous, corriger
+votre nom et votre téléphone, télécharger tout ce que nous détenons sur vous, ou supprimer votre
+compte : nous retirons alors votre nom, vos coordonnées, les motifs indiqués et vos réponses au
+questionnaire, et ne gardons que les dates des séances passées exigées par nos dossiers. Vous
+pouvez aussi vous adresser à l’accueil, par téléphone, par e-mail ou avec le formulaire de
+contact.
 
 # Contact
 
@@ -289,7 +301,7 @@ By using this website you accept these terms.
 
 # The information on this site
 
-The condition guides are general information written by our physical therapists. They are not
+The condition guides are general information about sports injuries. They are not
 a diagnosis and do not replace an examination. If your symptoms are severe or getting worse,
 call your doctor; in an emergency, call 911 or your local emergency number.
 
@@ -318,8 +330,8 @@ En utilisant ce site, vous acceptez ces conditions.
 
 # Les informations de ce site
 
-Les guides sur les pathologies sont des informations générales écrites par nos
-kinésithérapeutes. Ils ne sont pas un diagnostic et ne remplacent pas un examen. Si vos
+Les guides sur les pathologies sont des informations générales sur les blessures du
+sport. Ils ne sont pas un diagnostic et ne remplacent pas un examen. Si vos
 symptômes sont importants ou s’aggravent, appelez votre médecin ; en cas d’urgence, appelez le
 911 ou le numéro d’urgence de votre pays.
 

@@ -83,7 +83,9 @@ def test_the_privacy_notice_says_what_is_collected_why_who_sees_it_and_rights(
         "for the period set by law and our retention policy",
         "correct",
         "deleted",
-        "please ask the front desk",
+        "You can also ask the front desk",
+        "deleted seven years after your last visit",
+        "My appointments",
     ]:
         assert words in body, words
     # The reminder to review it is for the clinic, in the admin only.

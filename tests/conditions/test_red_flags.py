@@ -326,4 +326,4 @@ def test_an_empty_library_shows_the_phone_numbers_and_the_booking_link(client, b
     assert region_filters(page) == ["All regions"]
     help_box = re.search(r'<div class="empty-library-help">.*?</div>', page, re.DOTALL).group(0)
     assert 'href="/book/"' in help_box
-    assert "+1-650-815-6552" in help_box and "+33784264352" in help_box
+    assert "+1 650-815-6552" in help_box and "+33 7 84 26 43 52" in help_box
