@@ -283,42 +283,17 @@ def default_phone_region(*, language: str | None, clinic_country: str) -> str:
     return country if country in codes else codes[0]
 
 
-class PatientDetailsForm(forms.Form):
-    """Name, email, phone and reason. The phone is stored in E.164: it is read in the country
-    chosen beside it (`region`, preselected by `default_region`), then in `fallbacks` (the
-    countries of the clinic's own numbers, ClinicProfile.phone_regions)."""
+class NameAndEmailForm(forms.Form):
+    """A person's name and email, tidied: the booking, waiting-list and contact forms share them."""
 
     name = forms.CharField(max_length=120, label=_("Your full name"))
-    email = forms.EmailField(
-        max_length=254,
-        label=_("Email"),
-        help_text=_("We send the confirmation and the link to change or cancel here."),
-    )
-    phone_country = forms.ChoiceField(
-        required=False,
-        choices=COUNTRY_CHOICES,
-        label=_("Country"),
-        help_text=_("Where your phone number is from, unless you type it with + and the code."),
-    )
-    phone = PatientPhoneField(
-        label=_("Phone"),
-        help_text=_("So we can reach you if the clinic has to change the time."),
-    )
-    reason = forms.CharField(
-        required=False,
-        max_length=2000,
-        label=_("What would you like help with? (optional)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    email = forms.EmailField(max_length=254, label=_("Email"))
 
-    def __init__(self, *args, default_region: str = "US", fallbacks=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.default_region = default_region
-        self.fallbacks = tuple(fallbacks)
-        self.fields["phone_country"].initial = default_region
-        self.fields["name"].widget.attrs.update(autocomplete="name")
-        self.fields["email"].widget.attrs.update(autocomplete="email")
-        self.fields["phone"].widget.input_type = "tel"
+        for field, autocomplete in (("name", "name"), ("email", "email")):
+            if field in self.fields:
+                self.fields[field].widget.attrs.update(autocomplete=autocomplete)
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -328,6 +303,27 @@ class PatientDetailsForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
+
+
+class PatientContactForm(NameAndEmailForm):
+    """Name, email and phone. The phone is stored in E.164: it is read in the country chosen
+    beside it (`region`, preselected by `default_region`), then in `fallbacks` (the countries of
+    the clinic's own numbers, ClinicProfile.phone_regions). `phone_form_options()` gives both."""
+
+    phone_country = forms.ChoiceField(
+        required=False,
+        choices=COUNTRY_CHOICES,
+        label=_("Country"),
+        help_text=_("Where your phone number is from, unless you type it with + and the code."),
+    )
+    phone = PatientPhoneField(label=_("Phone"))
+
+    def __init__(self, *args, default_region: str = "US", fallbacks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_region = default_region
+        self.fallbacks = tuple(fallbacks)
+        self.fields["phone_country"].initial = default_region
+        self.fields["phone"].widget.input_type = "tel"
 
     def clean_phone_country(self) -> str:
         return self.cleaned_data["phone_country"] or self.default_region
@@ -346,6 +342,26 @@ class PatientDetailsForm(forms.Form):
                 # The bound field keeps what was typed: the patient corrects it, never retypes it.
                 self.add_error("phone", error)
         return cleaned
+
+
+class PatientDetailsForm(PatientContactForm):
+    """The booking's details: name, email, phone and reason."""
+
+    email = forms.EmailField(
+        max_length=254,
+        label=_("Email"),
+        help_text=_("We send the confirmation and the link to change or cancel here."),
+    )
+    phone = PatientPhoneField(
+        label=_("Phone"),
+        help_text=_("So we can reach you if the clinic has to change the time."),
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label=_("What would you like help with? (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 CONSENT_REQUIRED_MESSAGE = _(

@@ -7,15 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from bookings.forms import PatientContactForm
 from bookings.models import Service, Therapist, WaitlistEntry
-from clinic.models import ClinicProfile
-from clinic.phones import parse_phone
 
 # The longest a waiting-list request runs; the booking horizon also applies.
 LONGEST_WAIT = timedelta(days=60)
 
 
-class WaitlistForm(forms.Form):
+class WaitlistForm(PatientContactForm):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.active(), empty_label=None
     )
@@ -40,23 +39,11 @@ class WaitlistForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one time of day.")},
     )
-    name = forms.CharField(label=_("Your name"), max_length=120)
-    email = forms.EmailField(label=_("Email"), max_length=254)
-    phone = forms.CharField(
-        label=_("Phone"), max_length=40, help_text=_("With the country code if not in the US.")
-    )
+    field_order = ["service", "therapist", "first_day", "last_day", "weekdays", "times_of_day"]
 
-    def __init__(self, *args, today, region: str, **kwargs):
+    def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.region = region
-
-    def clean_phone(self):
-        return parse_phone(
-            self.cleaned_data["phone"],
-            region=self.region,
-            fallbacks=ClinicProfile.load().phone_regions,
-        )
 
     def clean(self):
         cleaned = super().clean()

@@ -102,9 +102,7 @@ class IntakeForm(models.Model):
         OPEN = "open", _("Not finished")
         DONE = "done", _("Done")
 
-    appointment = models.OneToOneField(
-        Appointment, on_delete=models.CASCADE, related_name="intake"
-    )
+    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="intake")
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     status = models.CharField(max_length=4, choices=Status, default=Status.OPEN)
     # {question key: answer}, encrypted (clinic/encryption.py). Never logged, never emailed.
@@ -134,9 +132,7 @@ class IntakeView(models.Model):
     form = models.ForeignKey(
         IntakeForm, on_delete=models.SET_NULL, null=True, blank=True, related_name="views"
     )
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,11 +7,8 @@ unseen; the admin lists every message either way. Replying to it answers the sen
 The email is for staff, in English, whatever the page's language. The sender gets no email.
 """
 
-import logging
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -20,8 +17,6 @@ from bookings.notifications import outbox
 from bookings.notifications.emails import render_templated_email
 from clinic.clock import local
 from clinic.models import ClinicProfile
-
-logger = logging.getLogger("bookings.emails")
 
 TEMPLATE = "emails/contact_message"
 
@@ -33,18 +28,9 @@ def clinic_recipient(profile: ClinicProfile) -> str:
 def notify_clinic(message: ContactMessage) -> OutgoingEmail | None:
     """Queue the clinic's email about `message` with the current transaction; None if it could
     not even be written (logged: the message itself is stored and listed in the admin)."""
-    try:
-        with transaction.atomic():  # a savepoint: the message is kept whatever happens here
-            email = queue_contact_email(message)
-    except Exception as error:
-        logger.error(
-            "Could not queue the email for contact message %s (%s)",
-            message.pk,
-            outbox.describe_error(error),
-        )
-        return None
-    transaction.on_commit(partial(outbox.dispatch, email.pk))
-    return email
+    return outbox.queue_then_send(
+        lambda: queue_contact_email(message), about=f"contact message {message.pk}"
+    )
 
 
 def queue_contact_email(message: ContactMessage) -> OutgoingEmail:

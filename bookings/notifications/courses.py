@@ -1,31 +1,20 @@
 """The one email for a course of care: every visit listed, one .ics holding every visit's event
 (each with its own UID, the one its later changes will carry), through the outbox."""
 
-from functools import partial
-
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from icalendar import Calendar
 
 from bookings.models import CareCourse, OutgoingEmail
 from bookings.notifications import calendars, outbox
-from bookings.notifications.emails import logger, manage_url, render_templated_email
+from bookings.notifications.emails import manage_url, render_templated_email
 from clinic.clock import local
 from clinic.models import ClinicProfile
 
 
 def send_course_email(course: CareCourse) -> None:
     """Queue the course's email with the current transaction; sent after commit."""
-    try:
-        with transaction.atomic():
-            email = queue_course_email(course)
-    except Exception as error:
-        logger.error(
-            "Could not queue the email for course %s (%s)", course.pk, outbox.describe_error(error)
-        )
-        return
-    transaction.on_commit(partial(outbox.dispatch, email.pk))
+    outbox.queue_then_send(lambda: queue_course_email(course), about=f"course {course.pk}")
 
 
 def queue_course_email(course: CareCourse) -> OutgoingEmail:

@@ -31,6 +31,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -263,6 +264,21 @@ def _minutes(delay: timedelta) -> str:
 
 
 # --- after commit ----------------------------------------------------------------------------
+
+
+def queue_then_send(write, *, about: str) -> OutgoingEmail | None:
+    """Write an email to the outbox with `write()` (returning the OutgoingEmail) in a savepoint
+    of the caller's transaction, and send it once that commits. An email that cannot even be
+    written is logged, naming `about` (an id, never an address), and None is returned: the
+    change it is about stands."""
+    try:
+        with transaction.atomic():
+            email = write()
+    except Exception as error:
+        logger.error("Could not queue the email for %s (%s)", about, describe_error(error))
+        return None
+    transaction.on_commit(partial(dispatch, email.pk))
+    return email
 
 
 def dispatch(email_id: int) -> None:

@@ -1,16 +1,13 @@
 """Emails to waiting patients: on joining (with the link to leave) and when a freed time is
 offered (with the link to claim it). Through the outbox, after commit, in their language."""
 
-from functools import partial
-
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from bookings.models import OutgoingEmail, SlotOffer, WaitlistEntry
 from bookings.notifications import outbox
-from bookings.notifications.emails import logger, render_templated_email
+from bookings.notifications.emails import render_templated_email
 from clinic.clock import local
 from clinic.models import ClinicProfile
 
@@ -29,18 +26,10 @@ def offer_url(offer: SlotOffer) -> str:
 
 def send_waitlist_email(entry: WaitlistEntry, *, kind: str, offer: SlotOffer | None = None) -> None:
     """Queue the email with the current transaction; sent after commit."""
-    try:
-        with transaction.atomic():
-            email = _queue(entry, kind=kind, offer=offer)
-    except Exception as error:
-        logger.error(
-            "Could not queue the %s email for waiting-list entry %s (%s)",
-            kind,
-            entry.pk,
-            outbox.describe_error(error),
-        )
-        return
-    transaction.on_commit(partial(outbox.dispatch, email.pk))
+    outbox.queue_then_send(
+        lambda: _queue(entry, kind=kind, offer=offer),
+        about=f"waiting-list entry {entry.pk} ({kind})",
+    )
 
 
 def _queue(entry: WaitlistEntry, *, kind: str, offer: SlotOffer | None) -> OutgoingEmail:

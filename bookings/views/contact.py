@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from bookings.forms import NameAndEmailForm
 from bookings.models import ContactMessage
 from bookings.notifications.contact import notify_clinic
 from clinic.clock import clinic_zone_name
@@ -36,7 +37,7 @@ class MessageField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
-class ContactForm(forms.Form):
+class ContactForm(NameAndEmailForm):
     name = forms.CharField(max_length=120, label=_("Your name"))
     email = forms.EmailField(
         max_length=254, label=_("Your email"), help_text=_("We reply to this address.")
@@ -59,19 +60,8 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs.update(autocomplete="name")
-        self.fields["email"].widget.attrs.update(autocomplete="email")
         # Let the server count: a browser cuts a pasted message short without a word.
         self.fields["message"].widget.attrs.pop("maxlength", None)
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise ValidationError(_("Please enter your name."), code="required")
-        return name
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
 
     def clean_message(self) -> str:
         message = self.cleaned_data["message"].strip()

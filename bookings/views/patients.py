@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bookings.forms import PatientContactForm
 from bookings.models import Appointment, CareCourse, Patient, WaitlistEntry
 from bookings.services import patients as patient_services
 from bookings.services.booking import patient_language
-from clinic.models import ClinicProfile
-from clinic.phones import parse_phone
+from bookings.views.flow import phone_form_options
+from clinic.phones import format_phone
 from clinic.ratelimit import rate_limit
 
 SESSION_KEY = "patient_id"
@@ -37,15 +38,10 @@ class SignInForm(forms.Form):
     email = forms.EmailField(label=_("Your email"), max_length=254)
 
 
-class PatientDetailsForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=120)
-    phone = forms.CharField(label=_("Phone"), max_length=40)
+class OwnDetailsForm(PatientContactForm):
+    """The signed-in patient's name and phone; the email is how they signed in."""
 
-    def clean_phone(self):
-        region = "FR" if get_language() == "fr" else ClinicProfile.load().country
-        return parse_phone(
-            self.cleaned_data["phone"], region=region, fallbacks=ClinicProfile.load().phone_regions
-        )
+    email = None
 
 
 def signed_in_patient(request) -> Patient | None:
@@ -157,7 +153,7 @@ def sign_out(request):
 @patient_required
 def details(request, patient):
     if request.method == "POST":
-        form = PatientDetailsForm(request.POST)
+        form = OwnDetailsForm(request.POST, **phone_form_options())
         if form.is_valid():
             patient_services.update_patient_details(
                 patient=patient, name=form.cleaned_data["name"], phone=form.cleaned_data["phone"]
@@ -165,7 +161,10 @@ def details(request, patient):
             messages.success(request, gettext("Your details are saved."))
             return redirect("bookings:my")
     else:
-        form = PatientDetailsForm(initial={"name": patient.name, "phone": patient.phone})
+        form = OwnDetailsForm(
+            initial={"name": patient.name, "phone": format_phone(patient.phone)},
+            **phone_form_options(),
+        )
     return render(request, "bookings/my_details.html", {"form": form, "patient": patient})
 
 

@@ -20,19 +20,14 @@ from bookings import services
 from bookings.models import Service, SlotOffer, Therapist, WaitlistEntry
 from bookings.services import waitlist
 from bookings.services.booking import patient_language
-from bookings.views.flow import private_page
+from bookings.views.flow import phone_form_options, private_page
 from bookings.waitlist_forms import WaitlistForm
 from clinic.clock import clinic_zone, local_today
-from clinic.models import ClinicProfile
 from clinic.ratelimit import rate_limit
 
 # Per client: a patient joins once or twice; a script filling the list is stopped.
 join_limit = rate_limit("waitlist-join", limit=10, period=3600)
 token_limit = rate_limit("waitlist-token", limit=60, period=600, methods=("GET", "POST"))
-
-
-def _region() -> str:
-    return "FR" if get_language() == "fr" else ClinicProfile.load().country
 
 
 def _initial(request) -> dict:
@@ -65,7 +60,7 @@ def _initial(request) -> dict:
 def join(request):
     today = local_today()
     if request.method == "POST":
-        form = WaitlistForm(request.POST, today=today, region=_region())
+        form = WaitlistForm(request.POST, today=today, **phone_form_options())
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -92,7 +87,7 @@ def join(request):
                 )
                 return redirect("bookings:waitlist_entry", token=entry.token)
     else:
-        form = WaitlistForm(initial=_initial(request), today=today, region=_region())
+        form = WaitlistForm(initial=_initial(request), today=today, **phone_form_options())
     return render(request, "bookings/waitlist_join.html", {"form": form})
 
 

@@ -62,7 +62,7 @@ def test_a_patient_joins_the_waiting_list_and_books_the_freed_time(browser, live
         assert axe_violations(page) == []
         # Only that day: the next weeks' Tuesdays are free, and would be offered at once.
         page.get_by_label("Until").fill(day.isoformat())
-        page.get_by_label("Your name").fill("Wen Waiting")
+        page.get_by_label("Your full name").fill("Wen Waiting")
         page.get_by_label("Email").fill("wen@example.com")
         page.get_by_label("Phone").fill("(650) 815-6552")
         page.get_by_role("button", name="Join the waiting list").click()
