@@ -10,7 +10,8 @@ from datetime import time
 from decimal import Decimal
 
 from bookings import permissions
-from bookings.models import BookingRules, Service, Therapist, WorkingHours
+from bookings.intake_questions import ensure_default_questions
+from bookings.models import BookingRules, IntakeQuestion, Service, Therapist, WorkingHours
 
 SERVICES = [
     {
@@ -21,6 +22,7 @@ SERVICES = [
         "buffer_minutes": 15,
         "price": Decimal("140.00"),
         "order": 1,
+        "needs_intake": True,
         "description_en": "A first visit: history, examination, a diagnosis and a treatment plan.",
         "description_fr": (
             "Une première séance\u00a0: vos antécédents, un examen, un diagnostic et un plan "
@@ -46,6 +48,7 @@ SERVICES = [
         "buffer_minutes": 15,
         "price": Decimal("95.00"),
         "order": 3,
+        "online_course_max_visits": 6,
         "description_en": "Soft tissue massage for recovery, tightness and cramps.",
         "description_fr": (
             "Massage des tissus mous pour la récupération, les tensions et les crampes."
@@ -134,6 +137,9 @@ def load(command) -> None:
         f"Booking rules: {rules.minimum_notice_minutes} min notice, {rules.horizon_days} days "
         f"ahead, {rules.cancellation_cutoff_hours} h cut-off, {rules.slot_step_minutes} min step"
     )
+    added = ensure_default_questions(IntakeQuestion)
+    if added:
+        command.stdout.write(f"Intake questionnaire: {added} built-in questions")
     services = {}
     for fields in SERVICES:
         slug = fields["slug"]

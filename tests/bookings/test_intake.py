@@ -12,10 +12,18 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from bookings.models import IntakeForm, IntakeView
+from bookings.intake_questions import ensure_default_questions
+from bookings.models import IntakeForm, IntakeQuestion, IntakeView
 from bookings.services import intake as intake_services
 from bookings.services import patients as patient_services
 from tests.bookings.conftest import LA, make_appointment, make_service, next_weekday_after
+
+
+@pytest.fixture(autouse=True)
+def questions(db):
+    """The built-in questions (a transactional test elsewhere may have flushed the migration's)."""
+    ensure_default_questions(IntakeQuestion)
+
 
 pytestmark = pytest.mark.django_db
 

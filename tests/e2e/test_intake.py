@@ -7,7 +7,8 @@ from datetime import datetime, time
 import pytest
 from django.utils import timezone
 
-from bookings.models import IntakeForm
+from bookings.intake_questions import ensure_default_questions
+from bookings.models import IntakeForm, IntakeQuestion
 from bookings.services import intake as intake_services
 from tests.bookings.conftest import (
     LA,
@@ -18,6 +19,13 @@ from tests.bookings.conftest import (
 )
 from tests.conftest import has_horizontal_overflow, screenshot
 from tests.e2e.test_accessibility import axe_violations
+
+
+@pytest.fixture(autouse=True)
+def questions(db):
+    """The built-in questions (a transactional test elsewhere may have flushed the migration's)."""
+    ensure_default_questions(IntakeQuestion)
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
