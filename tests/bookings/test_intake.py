@@ -280,3 +280,28 @@ def test_the_booking_email_links_the_form_never_the_answers(
     client.post(url(form, "done"), {"consent": "on"})
     done_reminder = emails.queue_appointment_email(first_visit, kind=emails.REMINDER)
     assert "/intake/" not in done_reminder.text
+
+
+def test_keys_rotate_and_old_answers_stay_readable(client, form, settings):
+    from cryptography.fernet import Fernet
+
+    from clinic.encryption import clear_key_cache
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.HEALTH_DATA_KEYS = [old]
+    clear_key_cache()
+    try:
+        client.post(url(form, "problem"), PROBLEM)
+        settings.HEALTH_DATA_KEYS = [new, old]
+        clear_key_cache()
+        form.refresh_from_db()
+        assert intake_services.decrypt_answers(form)["problem"] == SECRET
+        out = StringIO()
+        call_command("reencrypt_health_data", stdout=out)
+        assert "Re-encrypted 1 intake form." in out.getvalue()
+        settings.HEALTH_DATA_KEYS = [new]
+        clear_key_cache()
+        form.refresh_from_db()
+        assert intake_services.decrypt_answers(form)["problem"] == SECRET
+    finally:
+        clear_key_cache()
