@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,14 @@ from bookings.models import (
 from bookings.notifications import outbox
 from bookings.services import waitlist
 from clinic import clock
-from clinic.admin import DateDrillDownInRange
+from clinic.admin import (
+    TIME_INPUT,
+    DateDrillDownInRange,
+    DateTimeInput,
+    clinic_moment,
+    day_column,
+    moment_column,
+)
 from clinic.models import ClinicProfile
 from clinic.phones import format_phone, parse_phone
 
@@ -53,8 +60,9 @@ class BookingRulesAdmin(admin.ModelAdmin):
         "horizon_days",
         "cancellation_cutoff_hours",
         "slot_step_minutes",
-        "updated_at",
+        "updated",
     ]
+    updated = moment_column("updated_at", "Updated at")
 
     def has_add_permission(self, request):
         # One row, created by the migration.
@@ -66,15 +74,8 @@ class BookingRulesAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(TranslationAdmin):
-    list_display = [
-        "name",
-        "name_fr",
-        "duration_minutes",
-        "buffer_minutes",
-        "price",
-        "active",
-        "order",
-    ]
+    # The buffer is on the change page: the list fits 1280 px beside the filter.
+    list_display = ["name", "name_fr", "duration_minutes", "price", "active", "order"]
     list_filter = ["active"]
     list_editable = ["active", "order"]
     search_fields = ["name_en", "name_fr", "description_en", "description_fr"]
@@ -84,6 +85,9 @@ class ServiceAdmin(TranslationAdmin):
 class WorkingHoursInline(admin.TabularInline):
     model = WorkingHours
     extra = 1
+    # Weekly hours are wall-clock times: a plain time box, without the admin's "Now" shortcut and
+    # its note about the browser's time zone on every row.
+    formfield_overrides = {models.TimeField: {"widget": TIME_INPUT}}
 
 
 @admin.register(Therapist)
@@ -94,7 +98,7 @@ class TherapistAdmin(TherapistPhotoAdminMixin, admin.ModelAdmin):
     search_fields = ["display_name", "credentials", "user__username", "user__email"]
     list_select_related = ["user"]
     filter_horizontal = ["services"]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user"]
     inlines = [WorkingHoursInline]
 
     def save_related(self, request, form, formsets, change):
@@ -111,7 +115,8 @@ class TherapistAdmin(TherapistPhotoAdminMixin, admin.ModelAdmin):
 @admin.register(TimeOff)
 class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
     form = TimeOffAdminForm
-    list_display = ["therapist", "starts_at", "ends_at", "reason", "created_by"]
+    formfield_overrides = {models.DateTimeField: {"widget": DateTimeInput}}
+    list_display = ["therapist", "starts", "ends", "reason", "created_by"]
     list_filter = ["therapist"]
     date_hierarchy = "starts_at"
     search_fields = ["therapist__display_name", "reason"]
@@ -123,6 +128,14 @@ class TimeOffAdmin(DateDrillDownInRange, admin.ModelAdmin):
         if obj is None:
             return ["created_by", "created_at"]
         return ["therapist", "starts_at", "ends_at", "created_by", "created_at"]
+
+    @admin.display(description="Starts", ordering="starts_at")
+    def starts(self, time_off):
+        return clinic_moment(time_off.starts_at)
+
+    @admin.display(description="Ends", ordering="ends_at")
+    def ends(self, time_off):
+        return clinic_moment(time_off.ends_at)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -157,7 +170,8 @@ class PhoneSearch:
 @admin.register(Patient)
 class PatientAdmin(PhoneSearch, admin.ModelAdmin):
     form = PatientAdminForm  # the phone typed any usual way, stored in E.164
-    list_display = ["name", "email", "shown_phone", "created_at"]
+    list_display = ["name", "email", "shown_phone", "created"]
+    created = moment_column("created_at", "Created at")
     search_fields = ["name", "email", "phone"]
     phone_search_fields = ("phone",)
 
@@ -194,18 +208,11 @@ def _actor_name(event: AppointmentEvent) -> str:
 @admin.register(Appointment)
 class AppointmentAdmin(PhoneSearch, DateDrillDownInRange, admin.ModelAdmin):
     form = AppointmentAdminForm
-    # The name and phone given for the booking come first: online, whoever booked typed them,
-    # and the patient record is the one their email matched.
-    list_display = [
-        "starts",
-        "patient_name",
-        "phone_given",
-        "patient",
-        "therapist",
-        "service",
-        "status",
-        "source",
-    ]
+    formfield_overrides = {models.DateTimeField: {"widget": DateTimeInput}}
+    # What the front desk scans for fits 1280 px: when, with whom, what, and its status, then the
+    # name and phone given for the booking (online, whoever booked typed them). The patient record
+    # their email matched, and the source, are on the change page (and the source a filter).
+    list_display = ["starts", "therapist", "service", "status", "booked_by"]
     list_filter = [AppointmentDateFilter, "status", "therapist", "service", "source", "language"]
     date_hierarchy = "starts_at"
     search_fields = [
@@ -217,8 +224,7 @@ class AppointmentAdmin(PhoneSearch, DateDrillDownInRange, admin.ModelAdmin):
     ]
     phone_search_fields = ("patient_phone", "patient__phone")
     list_select_related = ["patient", "therapist", "service"]
-    autocomplete_fields = ["patient"]
-    raw_id_fields = ["condition"]
+    autocomplete_fields = ["patient", "condition"]
     readonly_fields = [
         "patient_name",
         "phone_given",
@@ -240,11 +246,15 @@ class AppointmentAdmin(PhoneSearch, DateDrillDownInRange, admin.ModelAdmin):
     def phone_given(self, appointment):
         return format_phone(appointment.patient_phone) or "—"
 
+    @admin.display(description="Name and phone given", ordering="patient_name")
+    def booked_by(self, appointment):
+        return format_html(
+            "{}<br>{}", appointment.patient_name or "—", self.phone_given(appointment)
+        )
+
     @admin.display(description=_("Starts"), ordering="starts_at")
     def starts(self, appointment):
-        # The clinic's clock, with PDT / PST on the day the clocks change (1:30 AM twice).
-        local = clock.local(appointment.starts_at)
-        return f"{local:%a} {local.day} {local:%b} {local.year}, {clock.time_label(local)}"
+        return clinic_moment(appointment.starts_at)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -313,17 +323,10 @@ class OutgoingEmailAdmin(DateDrillDownInRange, admin.ModelAdmin):
     deleted by hand (sent ones are purged by send_queued_email after 30 days).
     """
 
-    list_display = [
-        "created_at",
-        "kind",
-        "appointment_link",
-        "recipient",
-        "status",
-        "attempts",
-        "last_error",
-        "sent_at",
-        "handled_at",
-    ]
+    # Fits 1280 px beside the filters; the attempts, the last error and when it was sent or
+    # handled are on each email's page.
+    list_display = ["created", "kind", "appointment_link", "recipient", "status"]
+    created = moment_column("created_at", "Created at")
     list_filter = ["status", "kind", ("handled_at", admin.EmptyFieldListFilter)]
     search_fields = ["appointment__id__exact", "recipient", "appointment__patient__name"]
     list_select_related = ["appointment"]
@@ -403,7 +406,9 @@ class ContactMessageAdmin(DateDrillDownInRange, admin.ModelAdmin):
     """What people wrote on the find-us page. Answer by email (the clinic's copy has Reply-To
     set), then mark it answered. The text itself is never edited."""
 
-    list_display = ["created_at", "name", "reply_link", "excerpt", "language", "answered_at"]
+    list_display = ["created", "name", "reply_link", "excerpt", "language", "answered"]
+    created = moment_column("created_at", "Created at")
+    answered = moment_column("answered_at", "Answered at")
     list_filter = [("answered_at", admin.EmptyFieldListFilter), "language"]
     search_fields = ["name", "email", "message"]
     list_select_related = ["answered_by"]
@@ -453,12 +458,15 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
         "name",
         "service",
         "therapist",
-        "first_day",
-        "last_day",
+        "first",
+        "last",
         "days_and_times",
         "status",
-        "created_at",
+        "created",
     ]
+    first = day_column("first_day", "First day")
+    last = day_column("last_day", "Last day")
+    created = moment_column("created_at", "Created at")
     list_filter = ["status", "service", "therapist"]
     search_fields = ["name", "email", "phone"]
     list_select_related = ["service", "therapist"]
@@ -476,7 +484,9 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
 
 @admin.register(CareCourse)
 class CareCourseAdmin(admin.ModelAdmin):
-    list_display = ["patient", "service", "therapist", "visits_planned", "first_day", "created_at"]
+    list_display = ["patient", "service", "therapist", "visits_planned", "first", "created"]
+    first = day_column("first_day", "First day")
+    created = moment_column("created_at", "Created at")
     list_filter = ["service", "therapist"]
     search_fields = ["patient__name", "patient__email"]
     list_select_related = ["patient", "service", "therapist"]
@@ -503,16 +513,8 @@ class CareCourseAdmin(admin.ModelAdmin):
 
 @admin.register(IntakeQuestion)
 class IntakeQuestionAdmin(TranslationAdmin):
-    list_display = [
-        "text",
-        "section",
-        "kind",
-        "required",
-        "urgency",
-        "minors_only",
-        "active",
-        "order",
-    ]
+    # "Minors only" is on the change page: the list fits 1280 px beside the filters.
+    list_display = ["text", "section", "kind", "required", "urgency", "active", "order"]
     list_filter = ["section", "kind", "urgency", "active"]
     list_editable = ["order", "active"]
     search_fields = ["text_en", "text_fr", "key"]
@@ -527,7 +529,8 @@ class IntakeQuestionAdmin(TranslationAdmin):
 class IntakeViewAdmin(DateDrillDownInRange, admin.ModelAdmin):
     """Every look at a patient's intake answers: who, when, which patient."""
 
-    list_display = ["viewed_at", "viewer", "patient"]
+    list_display = ["viewed", "viewer", "patient"]
+    viewed = moment_column("viewed_at", "Viewed at")
     list_filter = ["viewer"]
     search_fields = ["patient__name", "patient__email", "viewer__username"]
     list_select_related = ["viewer", "patient"]

@@ -9,8 +9,14 @@ from django.core.exceptions import ValidationError
 from bookings import services
 from bookings.forms import check_in_range, clean_patient_phone
 from bookings.models import Appointment, Patient, TimeOff
+from clinic import clock
 from clinic.models import ClinicProfile
 from clinic.phones import format_phone
+
+
+def on_the_clinic_clock() -> str:
+    """The help under a date and time box: whatever the browser's zone, it is the clinic's."""
+    return f"On the clinic's clock ({clock.clinic_zone_name()})."
 
 
 class TimeOffAdminForm(forms.ModelForm):
@@ -21,6 +27,12 @@ class TimeOffAdminForm(forms.ModelForm):
     class Meta:
         model = TimeOff
         fields = ["therapist", "starts_at", "ends_at", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            if name in self.fields:
+                self.fields[name].help_text = on_the_clinic_clock()
 
     def clean_starts_at(self):
         return check_in_range(self.cleaned_data["starts_at"])
@@ -51,6 +63,11 @@ class AppointmentAdminForm(forms.ModelForm):
     class Meta:
         model = Appointment
         fields = ["therapist", "service", "patient", "starts_at", "status", "reason", "condition"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "starts_at" in self.fields:
+            self.fields["starts_at"].help_text = on_the_clinic_clock()
 
     def clean_starts_at(self):
         return check_in_range(self.cleaned_data["starts_at"])

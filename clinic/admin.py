@@ -4,6 +4,7 @@ opening hours and closures, and the pages they write (privacy notice, policies, 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Value, When
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from modeltranslation.admin import TranslationAdmin
 
+from clinic import clock
 from clinic.clock import local_today
 from clinic.dates import year_in_range
 from clinic.default_pages import REVIEW_NOTES
@@ -35,9 +37,53 @@ class DateDrillDownInRange:
         return super().changelist_view(request, extra_context)
 
 
+def clinic_day(day) -> str:
+    """A list column's day, "Fri 4 Dec 2026": every admin list writes days and times alike."""
+    return f"{day:%a} {day.day} {day:%b} {day.year}"
+
+
+def clinic_moment(moment) -> str:
+    """A list column's time, "Fri 4 Dec 2026, 9:00 AM", on the clinic's clock, with PDT / PST on
+    the day the clocks change (1:30 AM twice)."""
+    return f"{clinic_day(clock.local(moment))}, {clock.time_label(moment)}"
+
+
+def day_column(field: str, description: str):
+    """A list_display method showing a date field as `clinic_day` ("—" when empty)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(self, obj):
+        value = getattr(obj, field)
+        return clinic_day(value) if value else "—"
+
+    return column
+
+
+def moment_column(field: str, description: str):
+    """A list_display method showing a datetime field as `clinic_moment` ("—" when empty)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(self, obj):
+        value = getattr(obj, field)
+        return clinic_moment(value) if value else "—"
+
+    return column
+
+
 # A plain time box (the browser's own time picker where it has one): the admin's clock
 # shortcuts offer "Now" and "Midnight", which no opening hours want.
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class DateTimeInput(AdminSplitDateTime):
+    """The admin's "Date:" and "Time:" boxes as the browser's own pickers (TIME_INPUT for the
+    time). Without the admin's shortcuts, no "You are N hours ahead of server time" note either:
+    every time staff type is on the clinic's clock, as the field's help says."""
+
+    def __init__(self, attrs=None):
+        date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        forms.MultiWidget.__init__(self, [date, TIME_INPUT], attrs)
+
 
 PHONE_FIELDS = ("phone", "second_phone")
 PHONE_HELP = (
@@ -107,7 +153,8 @@ def _phone_error(typed: str, region: str | None, error: ValidationError) -> Vali
 @admin.register(ClinicProfile)
 class ClinicProfileAdmin(TranslationAdmin):
     form = ClinicProfileAdminForm
-    list_display = ["name", "shown_phones", "locality_line", "email", "updated_at"]
+    list_display = ["name", "shown_phones", "locality_line", "email", "updated"]
+    updated = moment_column("updated_at", "Updated at")
     fieldsets = [
         (None, {"fields": ["name", "tagline", "award_line"]}),
         (
@@ -195,7 +242,9 @@ class ClosureWhenFilter(admin.SimpleListFilter):
 class ClosureAdmin(DateDrillDownInRange, TranslationAdmin):
     """Whole days the clinic is closed. Listed soonest first, then the past ones, latest first."""
 
-    list_display = ["reason", "first_day", "last_day", "length"]
+    list_display = ["reason", "first", "last", "length"]
+    first = day_column("first_day", "First day")
+    last = day_column("last_day", "Last day")
     list_filter = [ClosureWhenFilter]
     search_fields = ["reason_en", "reason_fr"]
     date_hierarchy = "first_day"
@@ -237,7 +286,10 @@ def _words_changed(form, name: str) -> bool:
 
 @admin.register(Page)
 class PageAdmin(TranslationAdmin):
-    list_display = ["title", "slug", "status", "in_footer", "order", "version", "revised_at"]
+    # The slug and the footer's order are on the change page: the list fits 1280 px beside the
+    # filters (and is sorted in the footer's order).
+    list_display = ["title", "status", "in_footer", "version", "revised"]
+    revised = moment_column("revised_at", "Revised at")
     list_filter = ["status", "in_footer"]
     search_fields = ["title_en", "title_fr", "slug"]
     readonly_fields = ["review_note", "version", "revised_at"]
