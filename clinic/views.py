@@ -125,3 +125,9 @@ def _is_database_outage(error: BaseException | None) -> bool:
             return True
         error = error.__cause__
     return False
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the designed page, in the visitor's language, saying what to do next
+    (Django's own names the token and the Referer header)."""
+    return render(request, "403_csrf.html", status=403)
