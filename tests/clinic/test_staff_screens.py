@@ -195,3 +195,14 @@ def test_it_tells_an_outsider_on_the_admin_login_nothing_about_accounts(client, 
     body = client.get("/admin/login/").content.decode()
     assert "does not use the staff admin" not in body
     assert 'id="login-form"' in body
+
+
+def test_it_serves_valid_html_on_the_designed_error_pages(client, django_user_model, html_errors):
+    user = django_user_model.objects.create_user("staff-only", password="pass-12345")
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    denied = client.get("/admin/clinic/page/")
+    expired = Client(enforce_csrf_checks=True).post("/fr/book/", {})
+    assert (denied.status_code, expired.status_code) == (403, 403)
+    assert html_errors({"403": denied, "403 csrf (fr)": expired}) == []
