@@ -37,7 +37,7 @@ def _field(question) -> forms.Field:
         )
     if question.kind == Kind.DATE:
         return forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date"}),
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             validators=[MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2100, 1, 1))],
             **common,
         )

@@ -24,8 +24,12 @@ class WaitlistForm(PatientContactForm):
         required=False,
         empty_label=_("No preference"),
     )
-    first_day = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    last_day = forms.DateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Days that suit you"),
         choices=[(number, WEEKDAYS[number]) for number in range(7)],

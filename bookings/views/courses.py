@@ -34,7 +34,7 @@ class CourseForm(forms.Form):
     time_of_day = forms.TimeField(
         label="Time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     visits = forms.IntegerField(
         label="Number of visits",
         min_value=1,
@@ -43,7 +43,9 @@ class CourseForm(forms.Form):
         help_text="Or an end date below.",
     )
     until = forms.DateField(
-        label="Until (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Until (inclusive)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, therapist, today, **kwargs):

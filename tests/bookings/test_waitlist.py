@@ -273,3 +273,24 @@ def test_the_join_form_keeps_what_was_typed_on_a_bad_phone(client, follow_up):
     body = response.content.decode()
     assert "Enter a phone number we can call" in body and 'value="Ann Typed"' in body
     assert not WaitlistEntry.objects.exists()
+
+
+def test_the_french_form_shows_and_takes_iso_dates(client, follow_up):
+    page = client.get("/fr/waitlist/?day=2027-01-04").content.decode()
+    assert 'value="2027-01-04"' in page
+    response = client.post(
+        "/fr/waitlist/",
+        {
+            "service": follow_up.pk,
+            "first_day": "2027-01-04",
+            "last_day": "2027-01-10",
+            "weekdays": ["0"],
+            "times_of_day": ["morning"],
+            "name": "Anne Français",
+            "email": "anne@example.com",
+            "phone_country": "FR",
+            "phone": "06 12 34 56 78",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert WaitlistEntry.objects.get().phone == "+33612345678"
