@@ -20,6 +20,7 @@ from bookings.admin_photos import TherapistPhotoAdminMixin
 from bookings.models import (
     Appointment,
     AppointmentEvent,
+    AppointmentResource,
     BookingRules,
     CareCourse,
     ContactMessage,
@@ -27,6 +28,9 @@ from bookings.models import (
     IntakeView,
     OutgoingEmail,
     Patient,
+    Resource,
+    ResourceNeed,
+    ResourceUnavailability,
     Service,
     SlotOffer,
     Therapist,
@@ -72,6 +76,24 @@ class BookingRulesAdmin(admin.ModelAdmin):
         return False
 
 
+class ResourceNeedInline(admin.TabularInline):
+    model = ResourceNeed
+    extra = 0
+    verbose_name = "room or device this service needs"
+    verbose_name_plural = "rooms and devices this service needs (for its whole time)"
+
+
+class AppointmentResourceInline(admin.TabularInline):
+    model = AppointmentResource
+    extra = 0
+    can_delete = False
+    fields = ["resource", "starts_at", "blocked_until", "active"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Service)
 class ServiceAdmin(TranslationAdmin):
     # The buffer is on the change page: the list fits 1280 px beside the filter.
@@ -80,6 +102,24 @@ class ServiceAdmin(TranslationAdmin):
     list_editable = ["active", "order"]
     search_fields = ["name_en", "name_fr", "description_en", "description_fr"]
     prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [ResourceNeedInline]
+
+
+class ResourceUnavailabilityInline(admin.TabularInline):
+    model = ResourceUnavailability
+    extra = 0
+    formfield_overrides = {models.DateTimeField: {"widget": DateTimeInput}}
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    """Rooms and devices: what services need (on each service) and when each is out of use."""
+
+    list_display = ["name", "kind", "active", "shown_to_patients", "order"]
+    list_filter = ["kind", "active"]
+    list_editable = ["active", "order"]
+    search_fields = ["name"]
+    inlines = [ResourceUnavailabilityInline]
 
 
 class WorkingHoursInline(admin.TabularInline):
@@ -225,6 +265,7 @@ class AppointmentAdmin(PhoneSearch, DateDrillDownInRange, admin.ModelAdmin):
     phone_search_fields = ("patient_phone", "patient__phone")
     list_select_related = ["patient", "therapist", "service"]
     autocomplete_fields = ["patient", "condition"]
+    inlines = [AppointmentResourceInline]
     readonly_fields = [
         "patient_name",
         "phone_given",
@@ -325,7 +366,7 @@ class OutgoingEmailAdmin(DateDrillDownInRange, admin.ModelAdmin):
 
     # Fits 1280 px beside the filters; the attempts, the last error and when it was sent or
     # handled are on each email's page.
-    list_display = ["created", "kind", "appointment_link", "recipient", "status"]
+    list_display = ["created", "kind", "appointment_link", "recipient", "status", "last_error"]
     created = moment_column("created_at", "Created at")
     list_filter = ["status", "kind", ("handled_at", admin.EmptyFieldListFilter)]
     search_fields = ["appointment__id__exact", "recipient", "appointment__patient__name"]

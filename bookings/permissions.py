@@ -47,6 +47,9 @@ FRONT_DESK_EXCLUDED = {
     "change_intakeform",
     "delete_intakeform",
     "view_intakeform",
+    # What an appointment holds changes only with the appointment (bookings/services/).
+    "add_appointmentresource",
+    "change_appointmentresource",
 }
 # Content editors also change the clinic's profile: one row, changed, never added or deleted.
 CONTENT_EDITORS_CLINIC = {"change_clinicprofile", "view_clinicprofile"}

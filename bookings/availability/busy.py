@@ -11,7 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time
 
-from bookings.models import Appointment, Service, TimeOff, WorkingHours
+from django.db.models import Q
+
+from bookings.models import (
+    Appointment,
+    AppointmentResource,
+    Resource,
+    ResourceUnavailability,
+    Service,
+    TimeOff,
+    WorkingHours,
+)
 
 # Busy intervals as whole epoch seconds: comparing ints is what keeps a 90-day range fast.
 Interval = tuple[int, int]
@@ -65,3 +75,85 @@ def appointments(
         "therapist_id", "starts_at", "blocked_until"
     ):
         yield therapist_id, (epoch(busy_start), epoch(busy_end))
+
+
+# --- rooms and devices -------------------------------------------------------------------------
+
+
+def resource_needs(service: Service) -> list[list[int]]:
+    """For each thing `service` needs, the active resources that would do, in the order they
+    are picked (their order, then name). Empty when it needs none. Two queries at most."""
+    needs = list(service.resource_needs.values_list("resource_id", "kind"))
+    if not needs:
+        return []
+    kinds = {kind for _resource, kind in needs if kind}
+    ids = {resource for resource, _kind in needs if resource}
+    candidates = list(
+        Resource.objects.active()
+        .filter(Q(kind__in=kinds) | Q(pk__in=ids))
+        .order_by("order", "name", "pk")
+        .values_list("pk", "kind")
+    )
+    return [
+        [pk for pk, kind in candidates if (pk == resource if resource else kind == need_kind)]
+        for resource, need_kind in needs
+    ]
+
+
+def resource_busy(
+    resource_ids: Iterable[int],
+    *,
+    range_start: datetime,
+    range_end: datetime,
+    ignore_appointment: Appointment | None = None,
+) -> dict[int, list[Interval]]:
+    """Each resource's held and out-of-use intervals overlapping the range (two queries)."""
+    ids = list(set(resource_ids))
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    if not ids:
+        return busy
+    holds = AppointmentResource.objects.filter(
+        resource_id__in=ids,
+        active=True,
+        starts_at__lt=range_end,
+        blocked_until__gt=range_start,
+    )
+    if ignore_appointment is not None and ignore_appointment.pk:
+        holds = holds.exclude(appointment_id=ignore_appointment.pk)
+    for resource_id, start, end in holds.values_list("resource_id", "starts_at", "blocked_until"):
+        busy[resource_id].append((epoch(start), epoch(end)))
+    for resource_id, start, end in ResourceUnavailability.objects.filter(
+        resource_id__in=ids, starts_at__lt=range_end, ends_at__gt=range_start
+    ).values_list("resource_id", "starts_at", "ends_at"):
+        busy[resource_id].append((epoch(start), epoch(end)))
+    return busy
+
+
+def free_resource(
+    candidates: list[int],
+    busy: dict[int, list[Interval]],
+    span: Interval,
+    taken: set[int] = frozenset(),
+) -> int | None:
+    """The first of `candidates` (not in `taken`) with nothing in `busy` overlapping `span`."""
+    start, end = span
+    for resource_id in candidates:
+        if resource_id in taken:
+            continue
+        if not any(a < end and start < b for a, b in busy.get(resource_id, ())):
+            return resource_id
+    return None
+
+
+def pick_resources(
+    needs: list[list[int]], busy: dict[int, list[Interval]], span: Interval
+) -> list[int] | None:
+    """One free resource per need for `span` (never one resource for two needs), in the order
+    they are picked; None when some need has none free."""
+    chosen: list[int] = []
+    for candidates in needs:
+        found = free_resource(candidates, busy, span, set(chosen))
+        if found is None:
+            return None
+        chosen.append(found)
+    return chosen

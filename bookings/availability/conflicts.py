@@ -5,6 +5,7 @@ queries for any number of times."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -28,7 +29,8 @@ def unavailable_reasons(
     """({start: reason code} for each of `starts` that is not a free slot, the free slots of
     the days from the first start to the day after the last).
 
-    Codes: in_past, too_soon, past_horizon, clinic_closed, time_off, slot_taken, outside_hours.
+    Codes: in_past, too_soon, past_horizon, clinic_closed, time_off, slot_taken, resource_busy,
+    outside_hours.
     """
     if not starts:
         return {}, []
@@ -64,6 +66,14 @@ def unavailable_reasons(
     blocks, closures = clinic_hours.calendar(first, last)
     clinic_open = clinic_hours.open_intervals(first, last, blocks=blocks, closures=closures)
     closed = clinic_hours.closure_intervals(closures)
+    needs = busy_sources.resource_needs(service)
+    held = (
+        busy_sources.resource_busy(
+            itertools.chain.from_iterable(needs), range_start=range_start, range_end=range_end
+        )
+        if needs
+        else {}
+    )
 
     reasons = {}
     for start in missing:
@@ -84,6 +94,8 @@ def unavailable_reasons(
             reasons[start] = "time_off"
         elif _overlaps(span, booked):
             reasons[start] = "slot_taken"
+        elif needs and busy_sources.pick_resources(needs, held, span) is None:
+            reasons[start] = "resource_busy"
         else:
             reasons[start] = "outside_hours"
     return reasons, list(slots)

@@ -1,9 +1,11 @@
 """Free start times: working hours within the clinic's opening hours, minus closures, time off and
 active appointments (with their buffers).
 
-Plain functions over a date range, in the clinic's zone (`settings.CLINIC_TIME_ZONE`). Five queries
+Plain functions over a date range, in the clinic's zone (`settings.CLINIC_TIME_ZONE`). Six queries
 whatever the range (the clinic's hours and closures together, therapists, working hours, time off,
-appointments) plus one for the booking rules when the caller does not pass them.
+appointments, the rooms and devices the service needs), three more when it needs any (the
+resources that would do, their holds and their times out of use), plus one for the booking rules
+when the caller does not pass them.
 
 Days and working hours are wall-clock times in the clinic's zone; everything else is an instant.
 Each day's working-hours blocks are built as local wall-clock datetimes and converted to UTC one
@@ -159,6 +161,20 @@ def free_slots(
 
     duration = int(service.duration.total_seconds())
     occupies = duration + int(service.buffer.total_seconds())
+    # Rooms and devices: one query for what the service needs, three more when it needs any.
+    needs = busy_sources.resource_needs(service)
+    resources_ok = None
+    if needs:
+        held = busy_sources.resource_busy(
+            itertools.chain.from_iterable(needs),
+            range_start=range_start,
+            range_end=range_end + service.duration + service.buffer,
+            ignore_appointment=ignore_appointment,
+        )
+
+        def resources_ok(start: int) -> bool:
+            return busy_sources.pick_resources(needs, held, (start, start + occupies)) is not None
+
     step = int(rules.slot_step.total_seconds())
     # Round inwards: `now` has microseconds, and a slot half a second inside the notice is inside.
     earliest_epoch = math.ceil(max(earliest, range_start).timestamp())
@@ -202,6 +218,7 @@ def free_slots(
                         latest=latest_epoch,
                         intervals=intervals,
                         busy_starts=busy_starts,
+                        resources_ok=resources_ok,
                     )
             day += timedelta(days=1)
     found.sort()
@@ -235,8 +252,10 @@ def _add_block_slots(
     latest,
     intervals,
     busy_starts,
+    resources_ok=None,
 ):
-    """Append the free starts of one working-hours block, jumping over busy intervals."""
+    """Append the free starts of one working-hours block, jumping over busy intervals; with
+    `resources_ok`, only starts at which the rooms and devices the service needs are free."""
     candidate = first
     if candidate < earliest:
         # Stay on the block's grid: the first step at or after the earliest allowed start.
@@ -251,7 +270,8 @@ def _add_block_slots(
             busy_end = intervals[index][1]
             candidate = first + -(-(busy_end - first) // step) * step
             continue
-        found.append(candidate * count + rank)
+        if resources_ok is None or resources_ok(candidate):
+            found.append(candidate * count + rank)
         candidate += step
 
 

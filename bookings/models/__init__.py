@@ -16,6 +16,12 @@ from bookings.models.courses import MAX_COURSE_VISITS, CareCourse
 from bookings.models.intake import IntakeForm, IntakeQuestion, IntakeView
 from bookings.models.outbox import OutgoingEmail
 from bookings.models.photos import PhotoRendition, TherapistPhoto
+from bookings.models.resources import (
+    AppointmentResource,
+    Resource,
+    ResourceNeed,
+    ResourceUnavailability,
+)
 from bookings.models.sign_in import SignInLink
 from bookings.models.time_off import TimeOff
 from bookings.models.waitlist import SlotOffer, WaitlistEntry
@@ -23,6 +29,7 @@ from bookings.models.waitlist import SlotOffer, WaitlistEntry
 __all__ = [
     "Appointment",
     "AppointmentEvent",
+    "AppointmentResource",
     "BookingRules",
     "CareCourse",
     "ContactMessage",
@@ -34,6 +41,9 @@ __all__ = [
     "OutgoingEmail",
     "Patient",
     "PhotoRendition",
+    "Resource",
+    "ResourceNeed",
+    "ResourceUnavailability",
     "Service",
     "SignInLink",
     "SlotOffer",

@@ -7,7 +7,6 @@ unseen; the admin lists every message either way. Replying to it answers the sen
 The email is for staff, in English, whatever the page's language. The sender gets no email.
 """
 
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation

@@ -23,7 +23,7 @@ from bookings.models import (
     Therapist,
 )
 from bookings.notifications import emails
-from bookings.services import intake
+from bookings.services import intake, resources
 from bookings.services.common import (
     _lock,
     _lock_therapist,
@@ -107,6 +107,8 @@ def _check_slot(
         # patient sees "just booked" when someone else got there first.
         if _overlaps_active_appointment(
             therapist=therapist, service=service, starts_at=starts_at, ignore=ignore_appointment
+        ) or not resources.resources_free_at(
+            service=service, starts_at=starts_at, ignore=ignore_appointment
         ):
             refuse("slot_taken")
         refuse("outside_hours")
@@ -266,6 +268,7 @@ def _book(
         privacy_agreed_at=privacy_agreed_at,
     )
     _save_guarded(appointment)
+    resources.hold_resources(appointment)
     # A first visit's questionnaire exists from the booking on: its email links it.
     intake.ensure_intake(appointment)
     how = "online" if source == Appointment.Source.ONLINE else "by the front desk"

@@ -18,7 +18,7 @@ from bookings.models import (
     Therapist,
 )
 from bookings.notifications import emails
-from bookings.services import waitlist
+from bookings.services import resources, waitlist
 from bookings.services.attendance import correct_attendance
 from bookings.services.booking import _check_slot, patient_language, tell_owner_of_attempt
 from bookings.services.common import (
@@ -77,6 +77,7 @@ def cancel_appointment(
     appointment.cancelled_at = now
     appointment.sequence += 1
     appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    resources.release_resources(appointment)
     who = "by the patient online" if by_patient else "by the clinic"
     _record(
         appointment,
@@ -194,6 +195,7 @@ def _reschedule(
             "updated_at",
         ],
     )
+    resources.move_resources(appointment)
     _record(
         appointment,
         action=AppointmentEvent.Action.MOVED,

@@ -62,6 +62,7 @@ MESSAGES = {
     "time_off_over": _("This time off is already over."),
     "clinic_closed": _("The clinic is closed then."),
     "time_off": _("The therapist is away then."),
+    "resource_busy": _("The room or device it needs is taken then."),
     "course_empty": _("Choose at least one visit."),
     "course_too_long": _("A course can have at most %(limit)s visits."),
     "course_not_online": _("This service can be booked one visit at a time online."),

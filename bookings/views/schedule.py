@@ -93,7 +93,7 @@ def _entries(
             therapist_id__in=ids, starts_at__gte=range_start, starts_at__lt=range_end
         )
         .select_related("patient", "service", "condition", "intake")
-        .prefetch_related("events")
+        .prefetch_related("events", "resource_holds__resource")
         .order_by("starts_at", "pk")
     )
     time_off = TimeOff.objects.filter(
