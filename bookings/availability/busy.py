@@ -7,6 +7,7 @@ device) is one more function whose intervals `free_slots` subtracts.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time
@@ -22,6 +23,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
+from clinic.clock import merge_intervals
 
 # Busy intervals as whole epoch seconds: comparing ints is what keeps a 90-day range fast.
 Interval = tuple[int, int]
@@ -126,7 +128,8 @@ def resource_busy(
         resource_id__in=ids, starts_at__lt=range_end, ends_at__gt=range_start
     ).values_list("resource_id", "starts_at", "ends_at"):
         busy[resource_id].append((epoch(start), epoch(end)))
-    return busy
+    # Sorted and merged, so `free_resource` finds the one interval that could overlap by bisection.
+    return {resource_id: merge_intervals(intervals) for resource_id, intervals in busy.items()}
 
 
 def free_resource(
@@ -135,12 +138,16 @@ def free_resource(
     span: Interval,
     taken: set[int] = frozenset(),
 ) -> int | None:
-    """The first of `candidates` (not in `taken`) with nothing in `busy` overlapping `span`."""
+    """The first of `candidates` (not in `taken`) with nothing in `busy` (sorted, merged
+    intervals, as `resource_busy` gives) overlapping `span`."""
     start, end = span
     for resource_id in candidates:
         if resource_id in taken:
             continue
-        if not any(a < end and start < b for a, b in busy.get(resource_id, ())):
+        intervals = busy.get(resource_id, ())
+        # The last interval starting before the span ends is the only one that can overlap it.
+        index = bisect.bisect_left(intervals, (end,)) - 1
+        if index < 0 or intervals[index][1] <= start:
             return resource_id
     return None
 
