@@ -20,7 +20,6 @@ from bookings.admin_photos import TherapistPhotoAdminMixin
 from bookings.models import (
     Appointment,
     AppointmentEvent,
-    AppointmentResource,
     BookingRules,
     CareCourse,
     ContactMessage,
@@ -81,17 +80,6 @@ class ResourceNeedInline(admin.TabularInline):
     extra = 0
     verbose_name = "room or device this service needs"
     verbose_name_plural = "rooms and devices this service needs (for its whole time)"
-
-
-class AppointmentResourceInline(admin.TabularInline):
-    model = AppointmentResource
-    extra = 0
-    can_delete = False
-    fields = ["resource", "starts_at", "blocked_until", "active"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Service)
@@ -265,7 +253,6 @@ class AppointmentAdmin(PhoneSearch, DateDrillDownInRange, admin.ModelAdmin):
     phone_search_fields = ("patient_phone", "patient__phone")
     list_select_related = ["patient", "therapist", "service"]
     autocomplete_fields = ["patient", "condition"]
-    inlines = [AppointmentResourceInline]
     readonly_fields = [
         "patient_name",
         "phone_given",
@@ -300,7 +287,13 @@ class AppointmentAdmin(PhoneSearch, DateDrillDownInRange, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         # A new appointment has no history yet (booking it writes the first entry).
-        return [*fields, "history"] if obj is not None else fields
+        return [*fields, "rooms_and_devices", "history"] if obj is not None else fields
+
+    @admin.display(description="Rooms and devices held")
+    def rooms_and_devices(self, appointment):
+        # A field, not an inline, like the history: booking and moving pick them, not this form.
+        holds = appointment.resource_holds.filter(active=True).select_related("resource")
+        return ", ".join(hold.resource.name for hold in holds) or "—"
 
     @admin.display(description="History: who did what")
     def history(self, appointment):

@@ -186,6 +186,17 @@ class Appointment(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    @property
+    def rooms_shown_to_patient(self) -> str:
+        """The rooms and devices the clinic names to patients for this visit ("Room 2"), or ""."""
+        if not self.pk:
+            return ""
+        return ", ".join(
+            self.resource_holds.filter(active=True, resource__shown_to_patients=True)
+            .order_by("resource__order", "resource__name")
+            .values_list("resource__name", flat=True)
+        )
+
 
 class AppointmentEvent(models.Model):
     """Who did what to an appointment, and when: the history staff read on the appointment.

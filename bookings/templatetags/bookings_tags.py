@@ -85,15 +85,3 @@ def time_of_day_name(value) -> str:
         return str(WaitlistEntry.TimeOfDay(value).label)
     except ValueError:
         return ""
-
-
-@register.simple_tag
-def rooms_shown(appointment) -> str:
-    """The rooms and devices the clinic names to patients for `appointment` ("Room 2"), or ""."""
-    if not getattr(appointment, "pk", None):
-        return ""
-    return ", ".join(
-        appointment.resource_holds.filter(active=True, resource__shown_to_patients=True)
-        .order_by("resource__order", "resource__name")
-        .values_list("resource__name", flat=True)
-    )
