@@ -37,7 +37,13 @@ class PagesSitemap(BothLanguages):
     priority = 0.6
 
     def items(self):
-        return ["home", "conditions:index", "bookings:team", "bookings:services", "bookings:find_us"]
+        return [
+            "home",
+            "conditions:index",
+            "bookings:team",
+            "bookings:services",
+            "bookings:find_us",
+        ]
 
     def location(self, item):
         return reverse(item)
