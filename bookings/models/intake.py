@@ -92,11 +92,6 @@ class IntakeQuestion(models.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
-class IntakeFormQuerySet(models.QuerySet):
-    def flagged(self):
-        return self.exclude(flag="")
-
-
 class IntakeForm(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Not finished")
@@ -114,8 +109,6 @@ class IntakeForm(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = IntakeFormQuerySet.as_manager()
 
     class Meta:
         verbose_name = "intake form"

@@ -68,8 +68,16 @@ def _from_model(question: IntakeQuestion) -> Question:
 
 
 def ensure_intake(appointment: Appointment) -> IntakeForm | None:
-    """The appointment's intake form, made when its service asks for one; else None."""
+    """The appointment's intake form, made when its service asks for one and the patient has no
+    form waiting for another upcoming visit (a course of assessments asks once); else None."""
     if not appointment.service.needs_intake:
+        return None
+    waiting = IntakeForm.objects.filter(
+        appointment__patient_id=appointment.patient_id,
+        appointment__status=Appointment.Status.BOOKED,
+        appointment__starts_at__gt=timezone.now(),
+    ).exclude(appointment=appointment)
+    if waiting.exists():
         return None
     form, _created = IntakeForm.objects.get_or_create(appointment=appointment)
     return form

@@ -305,3 +305,14 @@ def test_keys_rotate_and_old_answers_stay_readable(client, form, settings):
         assert intake_services.decrypt_answers(form)["problem"] == SECRET
     finally:
         clear_key_cache()
+
+
+def test_a_second_upcoming_assessment_does_not_ask_again(first_visit, alex, assessment_service):
+    again = make_appointment(
+        therapist=alex,
+        service=assessment_service,
+        starts_at=first_visit.starts_at + timedelta(days=7),
+        now=timezone.now(),
+    )
+    assert not IntakeForm.objects.filter(appointment=again).exists()
+    assert IntakeForm.objects.filter(appointment=first_visit).exists()
