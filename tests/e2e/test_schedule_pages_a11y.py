@@ -51,6 +51,14 @@ def schedule_data():
         ends_at=start + timedelta(hours=6),
         reason="Team meeting",
     )
+    # Always upcoming, whatever the hour the suite runs: the time-off page lists it with its
+    # red Remove button, which axe checks.
+    TimeOff.objects.create(
+        therapist=alex,
+        starts_at=start + timedelta(days=2),
+        ends_at=start + timedelta(days=2, hours=1),
+        reason="Course",
+    )
     return alex, booked
 
 
