@@ -53,6 +53,7 @@ class Appointment(models.Model):
     class Source(models.TextChoices):
         ONLINE = "online", "Online (patient)"
         FRONT_DESK = "front_desk", "Front desk"
+        PHONE = "phone", "Phone (front desk)"
 
     # Every status but cancelled holds the therapist's time; a cancellation frees it.
     ACTIVE_STATUSES = (Status.BOOKED, Status.ATTENDED, Status.NO_SHOW)

@@ -271,7 +271,10 @@ def _book(
     resources.hold_resources(appointment)
     # A first visit's questionnaire exists from the booking on: its email links it.
     intake.ensure_intake(appointment)
-    how = "online" if source == Appointment.Source.ONLINE else "by the front desk"
+    how = {
+        Appointment.Source.ONLINE: "online",
+        Appointment.Source.PHONE: "by phone",
+    }.get(source, "by the front desk")
     _record(
         appointment,
         action=AppointmentEvent.Action.BOOKED,
