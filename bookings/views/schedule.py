@@ -1,5 +1,5 @@
-"""The staff schedule under /schedule/: day and week views, the clinic's day, attendance (time off
-is views/time_off.py).
+"""The staff schedule under /schedule/: a therapist's day and week, the day sheet, attendance (the
+clinic's day as a time grid is views/grid.py, time off views/time_off.py).
 
 Every view starts with `get_staff_access` (bookings/permissions.py): a therapist sees their own
 schedule only, the front desk everyone's; anything else is a 404 that says nothing. Writes go
@@ -28,8 +28,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from bookings import services
+from bookings import grid, services
 from bookings.forms import AttendanceForm, ScheduleQueryForm
+from bookings.grid_forms import start_value
 from bookings.models import Appointment, Therapist, TimeOff, WaitlistEntry, WorkingHours
 from bookings.permissions import (
     StaffAccess,
@@ -183,6 +184,30 @@ def _visible_therapists(access: StaffAccess) -> list[Therapist]:
     return [access.therapist]
 
 
+# --- the time grid's links (bookings/grid.py; the clinic day is views/grid.py) ----------------
+
+
+def _gap_url(name: str, block: grid.Block, **kwargs) -> str:
+    query = urlencode({"therapist": block.therapist.pk, "start": start_value(block.starts_at)})
+    return reverse(f"schedule:{name}", kwargs=kwargs) + "?" + query
+
+
+def link_free_gaps(columns, *, moving: Appointment | None) -> None:
+    """Each free gap links to the form that books a caller into it, or moves `moving` there
+    (only with therapists who offer its service)."""
+    offering = None
+    if moving is not None:
+        offering = set(moving.service.therapists.values_list("pk", flat=True))
+    for column in columns:
+        for block in column.free:
+            if block.therapist is None:
+                continue
+            if moving is None:
+                block.url = _gap_url("book", block)
+            elif block.therapist.pk in offering:
+                block.url = _gap_url("move", block, pk=moving.pk)
+
+
 # --- pages --------------------------------------------------------------------------------------
 
 
@@ -216,13 +241,21 @@ def schedule(request: HttpRequest) -> HttpResponse:
     else:
         days = [day]
     now = timezone.now()
-    entries = _entries(therapists=[therapist], first=days[0], last=days[-1], now=now)
+    # The week is a time grid, the days side by side in rows of 15 minutes; the day a list.
+    week_grid, entries = None, {}
+    if view == "week":
+        week_grid = grid.therapist_week(therapist=therapist, days=days, now=now)
+        if access.front_desk:
+            link_free_gaps(week_grid.columns, moving=None)
+    else:
+        entries = _entries(therapists=[therapist], first=days[0], last=days[-1], now=now)
     hours = _working_hours([therapist])
     today = local_today(now=now)
     own = access.therapist is not None and access.therapist.pk == therapist.pk
     context = {
         "access": access,
         "therapist": therapist,
+        "grid": week_grid,
         "own": own,
         "therapist_param": _therapist_param(access, therapist),
         "therapists": _visible_therapists(access) if access.front_desk else [],
@@ -260,41 +293,6 @@ def schedule(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "bookings/schedule/schedule.html", context)
-
-
-@require_safe
-@staff_page
-def clinic(request: HttpRequest) -> HttpResponse:
-    """The front desk's day: one column per active therapist."""
-    access = get_staff_access(request)
-    if not access.front_desk:
-        raise Http404
-    form, day, _ = _read_query(request)
-    therapists = _visible_therapists(access)
-    now = timezone.now()
-    entries = _entries(therapists=therapists, first=day, last=day, now=now)
-    hours = _working_hours(therapists)
-    context = {
-        "access": access,
-        "day": day,
-        "title": _long_date(day),
-        "short": _short_date(day),
-        "columns": [
-            {
-                "therapist": therapist,
-                "items": entries.get((therapist.pk, day), []),
-                "hours": hours.get((therapist.pk, day.weekday()), ""),
-                "url": _schedule_url("schedule", date=day.isoformat(), therapist=therapist.pk),
-            }
-            for therapist in therapists
-        ],
-        "nav": _nav(access, None, day=day, view="day"),
-        "zone_name": clinic_zone_name(),
-        "here": request.get_full_path(),
-        "is_today": day == local_today(now=now),
-        "waiting": _waiting_on(day),
-    }
-    return render(request, "bookings/schedule/clinic.html", context)
 
 
 def _waiting_on(day):
@@ -355,6 +353,11 @@ def appointment(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "here": request.get_full_path(),
         "zone_name": clinic_zone_name(),
+        # The front desk moves or cancels a booked appointment from the time grid.
+        "can_change": access.front_desk
+        and appointment.status == Appointment.Status.BOOKED
+        and appointment.starts_at > now,
+        "move_url": _schedule_url("clinic", date=day.isoformat(), move=appointment.pk),
     }
     return render(request, "bookings/schedule/appointment.html", context)
 

@@ -256,7 +256,7 @@ def test_the_day_shows_the_flag_and_whether_intake_is_done(
     client.force_login(front_desk_user)
     page = client.get(f"/schedule/clinic/?date={day}").content.decode()
     assert "Warning sign in the intake form" in page
-    assert "Not finished" in page
+    assert "Intake: not finished" in page
     assert SECRET not in page
     client.force_login(alex_user)
     appointment_page = client.get(f"/schedule/appointments/{form.appointment_id}/").content.decode()

@@ -1,7 +1,12 @@
 """The Nu HTML Checker (npm package vnu-jar, run on Java) finds no error on the public pages."""
 
+import html
+import re
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from tests.pages import PUBLIC_PAGES
 
@@ -37,8 +42,18 @@ def test_staff_pages_are_valid_html(client, demo_data, html_errors):
     ]:
         pages[f"therapist {path}"] = client.get(path)
     client.force_login(users.get(username="demo-frontdesk"))
-    for path in ["/schedule/clinic/", "/schedule/?view=week", "/schedule/calendar/"]:
+    for path in [
+        "/schedule/clinic/",
+        "/schedule/clinic/?by=rooms",
+        "/schedule/?view=week",
+        "/schedule/calendar/",
+    ]:
         pages[f"front desk {path}"] = client.get(path)
+    # The time grid's booking form, from the first free gap of a day ahead.
+    day = (timezone.now() + timedelta(days=7)).date()
+    grid = client.get(f"/schedule/clinic/?date={day}").content.decode()
+    book = html.unescape(re.search(r'href="(/schedule/book/\?[^"]+)"', grid)[1])
+    pages["front desk book a caller"] = client.get(book + "&q=demo")
     assert {name: response.status_code for name, response in pages.items()} == dict.fromkeys(
         pages, 200
     )

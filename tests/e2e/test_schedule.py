@@ -98,8 +98,8 @@ def test_a_therapist_logs_in_and_sees_the_booking_a_patient_just_made(
     page = open_page(f"/schedule/clinic/?date={day}", width=1280)
     log_in(page, live_server, "desk")
     page.wait_for_url(f"{live_server.url}/schedule/clinic/?date={day}")
-    assert page.locator(".clinic-column").count() == 2
-    assert "Riley Booker" in page.locator(".clinic-column").first.inner_text()
+    assert page.locator(".tg-col").count() == 2
+    assert "Riley Booker" in page.locator(".tg-col").first.inner_text()
     check(page, "clinic-1280")
 
 
