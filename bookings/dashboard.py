@@ -23,6 +23,7 @@ from clinic.clock import (
     day_bounds,
     local_today,
     merge_intervals,
+    subtract_intervals,
     wall_clock_to_utc,
     week_start,
 )
@@ -133,7 +134,7 @@ def week_utilisation(*, now: datetime | None = None) -> list[Utilisation]:
             for block in blocks[therapist.pk]
             if block.weekday == day.weekday()
         )
-        open_time = _total(_subtract(working, merge_intervals(time_off[therapist.pk])))
+        open_time = _total(subtract_intervals(working, merge_intervals(time_off[therapist.pk])))
         result.append(
             Utilisation(therapist=therapist, booked=booked[therapist.pk], working=open_time)
         )
@@ -169,23 +170,6 @@ def front_desk_dashboard(*, now: datetime | None = None) -> dict:
         "no_shows": no_show_rate(now=now),
         "no_show_window_days": NO_SHOW_WINDOW.days,
     }
-
-
-def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval]:
-    """`intervals` minus `holes`; both sorted and merged."""
-    result = []
-    for start, end in intervals:
-        for hole_start, hole_end in holes:
-            if hole_end <= start or hole_start >= end:
-                continue
-            if hole_start > start:
-                result.append((start, hole_start))
-            start = max(start, hole_end)
-            if start >= end:
-                break
-        if start < end:
-            result.append((start, end))
-    return result
 
 
 def _total(intervals: Iterable[Interval]) -> timedelta:

@@ -42,6 +42,7 @@ from clinic.clock import (
     local,
     merge_intervals,
     span_label,
+    subtract_intervals,
     time_label,
     wall_clock_to_utc,
 )
@@ -99,21 +100,6 @@ class Grid:
 
 
 # --- intervals ---------------------------------------------------------------------------------
-
-
-def _subtract(spans: list[Span], cuts: list[Span]) -> list[Span]:
-    """`spans` minus `cuts`, both merged and sorted."""
-    result = []
-    for start, end in spans:
-        for cut_start, cut_end in cuts:
-            if cut_end <= start or cut_start >= end:
-                continue
-            if cut_start > start:
-                result.append((start, cut_start))
-            start = max(start, cut_end)
-        if start < end:
-            result.append((start, end))
-    return result
 
 
 def _clip(spans, window: Span) -> list[Span]:
@@ -206,7 +192,7 @@ def _working(
             for open_start, open_end in clinic_open
             if open_start < end and open_end > start
         ]
-    return _subtract(spans, closed)
+    return subtract_intervals(spans, closed)
 
 
 def _therapist_column(
@@ -214,18 +200,20 @@ def _therapist_column(
     therapist: Therapist,
     day: date,
     window: Span,
-    working: list[Span],
-    appointments: list[Appointment],
-    time_off: list[TimeOff],
+    sources: _Sources,
     now: datetime,
     key: str,
     title: str,
 ) -> Column:
+    day_span = day_bounds(day)
+    appointments = _on(sources.appointments[therapist.pk], day_span)
+    time_off = _on(sources.time_off[therapist.pk], day_span)
+    working = _working(therapist.pk, day, sources.hours, sources.clinic_open, sources.closed)
     place = _Placer(window)
     working = _clip(working, window)
     blocks = [
         place.block("closed", start, end, label="Not working")
-        for start, end in _subtract([window], working)
+        for start, end in subtract_intervals([window], working)
     ]
     busy: list[Span] = []
     for block in time_off:
@@ -244,7 +232,7 @@ def _therapist_column(
         )
     # A gap that has begun is offered from the next quarter hour on.
     earliest = _next_row(now, window)
-    for start, end in _subtract(working, merge_intervals(busy)):
+    for start, end in subtract_intervals(working, merge_intervals(busy)):
         start = max(start, earliest)
         if end - start >= ROW:
             blocks.append(place.block("free", start, end, therapist=therapist))
@@ -268,7 +256,18 @@ def _next_row(now: datetime, window: Span) -> datetime:
     return start + math.ceil((now - start) / ROW) * ROW
 
 
-def _sources(therapist_ids: list[int], first: date, last: date):
+@dataclass
+class _Sources:
+    hours: dict
+    blocks: dict | None
+    closures: list[tuple[date, date]]
+    time_off: dict
+    appointments: dict
+    clinic_open: list[Span] | None
+    closed: list[Span]
+
+
+def _sources(therapist_ids: list[int], first: date, last: date) -> _Sources:
     """Working hours, the clinic's calendar, time off and appointments with the rooms they
     hold: five queries (four on a day without appointments)."""
     range_start, range_end = day_bounds(first, last)
@@ -295,7 +294,15 @@ def _sources(therapist_ids: list[int], first: date, last: date):
         .order_by("starts_at", "pk")
     ):
         appointments[appointment.therapist_id].append(appointment)
-    return hours, blocks, closures, time_off, appointments
+    return _Sources(
+        hours=hours,
+        blocks=blocks,
+        closures=closures,
+        time_off=time_off,
+        appointments=appointments,
+        clinic_open=clinic_hours.open_intervals(first, last, blocks=blocks, closures=closures),
+        closed=clinic_hours.closure_intervals(closures),
+    )
 
 
 def _on(items, span: Span) -> list:
@@ -322,75 +329,62 @@ def _closures_named(closures: list[tuple[date, date]], first: date, last: date) 
     return list(Closure.objects.overlapping(first, last).order_by("first_day"))
 
 
-def clinic_day(*, day: date, therapists: list[Therapist], now: datetime) -> Grid:
-    """One column per therapist: `_sources`' queries, and one more naming the day's closures
-    if it has any."""
+def _grid(therapists: list[Therapist], days: list[date], now: datetime, column) -> Grid:
+    """The columns `column(therapist, day)` names (key, title), on a window that holds every
+    working block and appointment of `days`."""
     ids = [therapist.pk for therapist in therapists]
-    hours, blocks, closures, time_off, appointments = _sources(ids, day, day)
-    day_span = day_bounds(day)
-    spans = [
+    sources = _sources(ids, days[0], days[-1])
+    span = (day_bounds(days[0])[0], day_bounds(days[-1])[1])
+    busy = [
         (item.starts_at, item.ends_at)
-        for source in (time_off, appointments)
+        for source in (sources.time_off, sources.appointments)
         for items in source.values()
-        for item in _on(items, day_span)
+        for item in _on(items, span)
     ]
-    first_hour, last_hour = _window_walls([day], _walls_for([day], ids, hours, blocks), spans)
-    window = _window(day, first_hour, last_hour)
-    clinic_open = clinic_hours.open_intervals(day, day, blocks=blocks, closures=closures)
-    closed = clinic_hours.closure_intervals(closures)
-    columns = [
-        _therapist_column(
-            therapist=therapist,
-            day=day,
-            window=window,
-            working=_working(therapist.pk, day, hours, clinic_open, closed),
-            appointments=_on(appointments[therapist.pk], day_span),
-            time_off=_on(time_off[therapist.pk], day_span),
-            now=now,
-            key=f"therapist-{therapist.pk}",
-            title=therapist.display_name,
-        )
-        for therapist in therapists
-    ]
-    return Grid(
-        rows=_row_labels(window), columns=columns, closures=_closures_named(closures, day, day)
-    )
-
-
-def therapist_week(*, therapist: Therapist, days: list[date], now: datetime) -> Grid:
-    """One column per day of `therapist`'s week: the same queries as `clinic_day`."""
-    hours, blocks, closures, time_off, appointments = _sources([therapist.pk], days[0], days[-1])
-    week_span = (day_bounds(days[0])[0], day_bounds(days[-1])[1])
-    spans = [
-        (item.starts_at, item.ends_at)
-        for items in (time_off[therapist.pk], appointments[therapist.pk])
-        for item in _on(items, week_span)
-    ]
-    walls = _walls_for(days, [therapist.pk], hours, blocks)
-    first_hour, last_hour = _window_walls(days, walls, spans)
-    clinic_open = clinic_hours.open_intervals(days[0], days[-1], blocks=blocks, closures=closures)
-    closed = clinic_hours.closure_intervals(closures)
+    walls = _walls_for(days, ids, sources.hours, sources.blocks)
+    first_hour, last_hour = _window_walls(days, walls, busy)
     columns = []
-    for day in days:
-        window = _window(day, first_hour, last_hour)
-        day_span = day_bounds(day)
+    for therapist, day in ((therapist, day) for day in days for therapist in therapists):
+        key, title = column(therapist, day)
         columns.append(
             _therapist_column(
                 therapist=therapist,
                 day=day,
-                window=window,
-                working=_working(therapist.pk, day, hours, clinic_open, closed),
-                appointments=_on(appointments[therapist.pk], day_span),
-                time_off=_on(time_off[therapist.pk], day_span),
+                window=_window(day, first_hour, last_hour),
+                sources=sources,
                 now=now,
-                key=f"day-{day:%Y%m%d}",
-                title=dateformat.format(day, pgettext("short day", "D j M")),
+                key=key,
+                title=title,
             )
         )
     return Grid(
         rows=_row_labels(_window(days[0], first_hour, last_hour)),
         columns=columns,
-        closures=_closures_named(closures, days[0], days[-1]),
+        closures=_closures_named(sources.closures, days[0], days[-1]),
+    )
+
+
+def clinic_day(*, day: date, therapists: list[Therapist], now: datetime) -> Grid:
+    """One column per therapist: `_sources`' queries, and one more naming the day's closures
+    if it has any."""
+    return _grid(
+        therapists,
+        [day],
+        now,
+        lambda therapist, _day: (f"therapist-{therapist.pk}", therapist.display_name),
+    )
+
+
+def therapist_week(*, therapist: Therapist, days: list[date], now: datetime) -> Grid:
+    """One column per day of `therapist`'s week: the same queries as `clinic_day`."""
+    return _grid(
+        [therapist],
+        days,
+        now,
+        lambda _therapist, day: (
+            f"day-{day:%Y%m%d}",
+            dateformat.format(day, pgettext("short day", "D j M")),
+        ),
     )
 
 
@@ -429,7 +423,7 @@ def rooms_day(*, day: date, now: datetime) -> Grid:
     first_hour, last_hour = _window_walls([day], _walls_for([day], [], {}, blocks), spans)
     window = _window(day, first_hour, last_hour)
     clinic_open = clinic_hours.open_intervals(day, day, blocks=blocks, closures=closures)
-    open_spans = _subtract(
+    open_spans = subtract_intervals(
         [window] if clinic_open is None else _clip(clinic_open, window),
         clinic_hours.closure_intervals(closures),
     )
@@ -438,7 +432,7 @@ def rooms_day(*, day: date, now: datetime) -> Grid:
     for resource in resources:
         column_blocks = [
             place.block("closed", start, end, label="Clinic closed")
-            for start, end in _subtract([window], open_spans)
+            for start, end in subtract_intervals([window], open_spans)
         ]
         busy = []
         for block in unavailable[resource.pk]:
@@ -458,7 +452,7 @@ def rooms_day(*, day: date, now: datetime) -> Grid:
                 )
             )
         earliest = _next_row(now, window)
-        for start, end in _subtract(open_spans, merge_intervals(busy)):
+        for start, end in subtract_intervals(open_spans, merge_intervals(busy)):
             start = max(start, earliest)
             if end - start >= ROW:
                 column_blocks.append(place.block("free", start, end))

@@ -132,6 +132,25 @@ def merge_intervals(intervals: Iterable[tuple[Point, Point]]) -> list[tuple[Poin
     return merged
 
 
+def subtract_intervals(
+    intervals: Iterable[tuple[Point, Point]], holes: list[tuple[Point, Point]]
+) -> list[tuple[Point, Point]]:
+    """`intervals` minus `holes`, both sorted and merged (as `merge_intervals` gives)."""
+    result: list[tuple[Point, Point]] = []
+    for start, end in intervals:
+        for hole_start, hole_end in holes:
+            if hole_end <= start or hole_start >= end:
+                continue
+            if hole_start > start:
+                result.append((start, hole_start))
+            start = max(start, hole_end)
+            if start >= end:
+                break
+        if start < end:
+            result.append((start, end))
+    return result
+
+
 # --- how a time is written ----------------------------------------------------------------------
 
 

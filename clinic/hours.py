@@ -24,6 +24,7 @@ from clinic.clock import (
     local,
     local_today,
     merge_intervals,
+    subtract_intervals,
     wall_clock_to_utc,
 )
 from clinic.models import Closure, OpeningHours
@@ -87,19 +88,10 @@ def open_intervals(
             )
         day += timedelta(days=1)
     window_start, window_end = day_bounds(first, last)
-    cuts = closure_intervals(closures)
-    result = []
-    for start, end in merge_intervals(intervals):
-        start, end = max(start, window_start), min(end, window_end)
-        for cut_start, cut_end in cuts:
-            if cut_end <= start or cut_start >= end:
-                continue
-            if cut_start > start:
-                result.append((start, cut_start))
-            start = max(start, cut_end)
-        if start < end:
-            result.append((start, end))
-    return result
+    clipped = merge_intervals(
+        (max(start, window_start), min(end, window_end)) for start, end in intervals
+    )
+    return subtract_intervals(clipped, closure_intervals(closures))
 
 
 def closure_intervals(closures: list[tuple[date, date]]) -> list[tuple[datetime, datetime]]:

@@ -135,6 +135,14 @@ def _no_longer_free(request, *, therapist, day, back_url):
     )
 
 
+def _render(request, template: str, *, access, day: date, back_url: str, **context):
+    """A grid form page: the day it is about, the way back, and the zone its times are in."""
+    context.update(
+        access=access, title=_long_date(day), back_url=back_url, zone_name=clinic_zone_name()
+    )
+    return render(request, f"bookings/schedule/{template}", context)
+
+
 def _refused(form, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
@@ -193,22 +201,22 @@ def book(request: HttpRequest) -> HttpResponse:
                 f"The confirmation is on its way to {appointment.patient.email}.",
             )
             return redirect(grid_url(day, column=f"therapist-{therapist.pk}"))
-    context = {
-        "form": form,
-        "therapist": therapist,
-        "gap": gap,
-        "gap_label": span_label(gap.starts_at, gap.ends_at),
-        "gap_start": request.GET.get("start", ""),
-        "title": _long_date(day),
-        "query": query,
-        "searched": len(" ".join(query.split())) >= 2,
-        "patients": patients,
-        "back_url": back_url,
-        "zone_name": clinic_zone_name(),
-        "access": access,
-        "no_service_fits": not fitting,
-    }
-    return render(request, "bookings/schedule/book.html", context)
+    return _render(
+        request,
+        "book.html",
+        access=access,
+        day=day,
+        back_url=back_url,
+        form=form,
+        therapist=therapist,
+        gap=gap,
+        gap_label=span_label(gap.starts_at, gap.ends_at),
+        gap_start=request.GET.get("start", ""),
+        query=query,
+        searched=len(" ".join(query.split())) >= 2,
+        patients=patients,
+        no_service_fits=not fitting,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -250,19 +258,19 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{therapist.display_name}. They are emailed the new time.",
             )
             return redirect(grid_url(day, column=f"therapist-{therapist.pk}"))
-    context = {
-        "form": form,
-        "appointment": appointment,
-        "was_label": span_label(appointment.starts_at, appointment.ends_at),
-        "was_day": _long_date(local(appointment.starts_at).date()),
-        "therapist": therapist,
-        "gap_label": span_label(gap.starts_at, gap.ends_at),
-        "title": _long_date(day),
-        "back_url": back_url,
-        "zone_name": clinic_zone_name(),
-        "access": access,
-    }
-    return render(request, "bookings/schedule/move.html", context)
+    return _render(
+        request,
+        "move.html",
+        access=access,
+        day=day,
+        back_url=back_url,
+        form=form,
+        appointment=appointment,
+        was_label=span_label(appointment.starts_at, appointment.ends_at),
+        was_day=_long_date(local(appointment.starts_at).date()),
+        therapist=therapist,
+        gap_label=span_label(gap.starts_at, gap.ends_at),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -286,12 +294,12 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "they are emailed. The time is free again.",
         )
         return redirect(grid_url(day, column=f"therapist-{appointment.therapist_id}"))
-    context = {
-        "appointment": appointment,
-        "title": _long_date(day),
-        "time_label": span_label(appointment.starts_at, appointment.ends_at),
-        "back_url": reverse("schedule:appointment", args=[appointment.pk]),
-        "zone_name": clinic_zone_name(),
-        "access": access,
-    }
-    return render(request, "bookings/schedule/cancel.html", context)
+    return _render(
+        request,
+        "cancel.html",
+        access=access,
+        day=day,
+        back_url=reverse("schedule:appointment", args=[appointment.pk]),
+        appointment=appointment,
+        time_label=span_label(appointment.starts_at, appointment.ends_at),
+    )
