@@ -40,6 +40,7 @@ from bookings.views.schedule import (
     staff_page,
 )
 from clinic.clock import clinic_zone_name, local, local_today, span_label
+from clinic.dates import in_range
 
 VIEWS = ("therapists", "rooms")
 
@@ -119,7 +120,8 @@ def _gap_from_query(request: HttpRequest, access, *, service=None):
         start = datetime.fromisoformat(request.GET.get("start", "")[:40])
     except ValueError:
         raise Http404 from None
-    if start.tzinfo is None or not therapist.active:
+    # A link the grid made is aware and within the years every page takes (clinic/dates.py).
+    if start.tzinfo is None or not in_range(start) or not therapist.active:
         raise Http404
     day = local(start).date()
     column = grid.clinic_day(day=day, therapists=[therapist], now=timezone.now()).columns[0]

@@ -316,7 +316,17 @@ def test_a_gap_taken_since_the_grid_was_shown_books_nothing(desk_client, alex, f
     assert Appointment.objects.count() == 1
 
 
-@pytest.mark.parametrize("start", ["", "tomorrow", "2027-01-12T09:00:00", "9" * 60])
+@pytest.mark.parametrize(
+    "start",
+    [
+        "",
+        "tomorrow",
+        "2027-01-12T09:00:00",
+        "9" * 60,
+        "9999-12-31T23:00:00-08:00",
+        "0001-01-01T00:00:00Z",
+    ],
+)
 def test_a_bad_gap_link_is_a_404(desk_client, alex, start):
     response = desk_client.get(f"/schedule/book/?therapist={alex.pk}&start={start}")
     assert response.status_code == 404
