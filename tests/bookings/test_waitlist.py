@@ -294,3 +294,37 @@ def test_the_french_form_shows_and_takes_iso_dates(client, follow_up):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert WaitlistEntry.objects.get().phone == "+33612345678"
+
+
+def test_a_claim_holds_the_device_and_a_device_taken_meanwhile_is_just_taken(
+    full_monday, follow_up
+):
+    from bookings.models import AppointmentResource, Resource, ResourceNeed
+
+    busy, first = full_monday
+    device = Resource.objects.create(name="Shockwave unit", kind="device")
+    ResourceNeed.objects.create(service=follow_up, resource=device)
+    join(follow_up, "ann")
+    join(follow_up, "bob")
+    ann_offer, _bob_offer = freed(first)
+    # Ann claims: her appointment holds the one device.
+    appointment = waitlist.claim_offer(offer=ann_offer, now=NOW)
+    assert list(
+        AppointmentResource.objects.filter(appointment=appointment, active=True).values_list(
+            "resource__name", flat=True
+        )
+    ) == ["Shockwave unit"]
+    # Freed again, the time goes to Dan (Bob was offered it once already); a colleague takes
+    # the device for that time first.
+    join(follow_up, "dan")
+    services.cancel_appointment(appointment=appointment, by_patient=False, now=NOW, notify=False)
+    [dan_offer] = waitlist.offer_freed_time(therapist_id=busy.pk, day=MONDAY, now=NOW)
+    colleague = make_therapist("Col League", services_offered=[follow_up])
+    make_appointment(
+        therapist=colleague, service=follow_up, starts_at=dan_offer.starts_at, email="c@example.com"
+    )
+    with pytest.raises(ValidationError) as refused:
+        waitlist.claim_offer(offer=dan_offer, now=NOW)
+    assert refused.value.code == "offer_taken"
+    assert WaitlistEntry.objects.get(email="dan@example.com").status == "waiting"
+    assert not Appointment.objects.filter(patient__email="dan@example.com").exists()
