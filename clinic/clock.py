@@ -18,6 +18,7 @@ Django leaves the zone out on purpose (it cannot tell which is meant from the wa
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
@@ -111,8 +112,16 @@ def week_start(day: date) -> date:
 
 def clock_changes_on(day: date) -> bool:
     """Whether the clinic's clocks go forward or back on `day` (a 23- or 25-hour day)."""
-    zone = clinic_zone()
-    start, end = day_bounds(day)
+    return _clock_changes(settings.CLINIC_TIME_ZONE, day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock_changes(zone_name: str, day: date) -> bool:
+    # Every time label asks this of its day (a grid of 50 therapists writes 900 of them): the
+    # answer depends only on the zone and the date, so it is worked out once for each.
+    zone = ZoneInfo(zone_name)
+    start = wall_clock_to_utc(day, time(0), zone=zone)
+    end = wall_clock_to_utc(day + timedelta(days=1), time(0), zone=zone)
     return start.astimezone(zone).utcoffset() != end.astimezone(zone).utcoffset()
 
 
