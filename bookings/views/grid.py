@@ -76,7 +76,7 @@ def _moving(request: HttpRequest, access) -> Appointment | None:
 def clinic(request: HttpRequest) -> HttpResponse:
     """The clinic's day as a time grid: one column per therapist, or per room (`?by=rooms`)."""
     access = _front_desk(request)
-    form, day, _view = _read_query(request)
+    _form, day, _view = _read_query(request)
     by = request.GET.get("by") if request.GET.get("by") in VIEWS else "therapists"
     moving = _moving(request, access)
     now = timezone.now()
@@ -100,7 +100,6 @@ def clinic(request: HttpRequest) -> HttpResponse:
         "zone_name": clinic_zone_name(),
         "is_today": day == local_today(now=now),
         "waiting": _waiting_on(day),
-        "has_therapists": bool(therapists),
     }
     if moving is not None:
         context["nav"] = {
@@ -112,7 +111,7 @@ def clinic(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/schedule/clinic.html", context)
 
 
-def _gap_from_query(request: HttpRequest, access, *, service=None):
+def _gap_from_query(request: HttpRequest, access):
     """The therapist and the free gap `?therapist=&start=` points into, recomputed now: the
     grid the link came from may be minutes old. (None for the gap when it is no longer free.)"""
     therapist = get_therapist_for_user(access, request.GET.get("therapist"))
