@@ -281,3 +281,20 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class AvailabilityVersion(models.Model):
+    """The version of everything free times are computed from: cached slot pages are keyed by it.
+
+    One row, never written by the application: triggers on appointments, hours, time off,
+    resources, services, rules and the clinic's hours set it in the same transaction as the
+    change (clinic/availability_version.py).
+    """
+
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "availability version"
+
+    def __str__(self):
+        return str(self.value)
