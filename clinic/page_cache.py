@@ -12,6 +12,13 @@ and served only while the version read for the request is the same: an edit save
 shows on the next request, in every process, and a page stored under a version always shows
 content at least that recent.
 
+Pages of free times (the booking flow's steps) are also keyed by the availability version
+(`AvailabilityVersion`, bumped by triggers in the same transaction as any change to appointments,
+hours, time off, resources or rules: clinic/availability_version.py): a time just booked is gone
+from the next page served, a time just freed is on it. Free times also change as the clock moves
+on (a time comes inside the minimum notice): such a view says until when its page holds with
+`keep_until()`, and it is not served after that.
+
 While the database cannot be reached (stopped, restarting, out of connections), the version
 cannot be read, and the last page stored for the URL is served whatever its version: visitors
 keep reading the articles they could read before. A URL that has no stored page fails in its
@@ -19,7 +26,7 @@ view, and the visitor gets the 503 page (clinic.views.server_error).
 """
 
 import hashlib
-import time
+import math
 from typing import NamedTuple
 
 from django.conf import settings
@@ -28,22 +35,39 @@ from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 
-from clinic.models import ContentVersion
+from clinic.models import AvailabilityVersion, ContentVersion
 
-_VERSION_SQL = f"SELECT value FROM {ContentVersion._meta.db_table} WHERE id = 1"
+# Both versions in one round trip; a page keyed by content alone ignores the second.
+_VERSION_SQL = (
+    f"SELECT (SELECT value FROM {ContentVersion._meta.db_table} WHERE id = 1), "
+    f"(SELECT value FROM {AvailabilityVersion._meta.db_table} WHERE id = 1)"
+)
 
 
-def cached_for_visitors(view=None, *, query=()):
+class Versions(NamedTuple):
+    content: int | None
+    availability: int | None
+
+
+class CachePolicy(NamedTuple):
+    query: frozenset  # the query parameters a page may be cached with
+    availability: bool  # the page shows free times: keyed by the availability version too
+
+
+def cached_for_visitors(view=None, *, query=(), availability=False):
     """Let anonymous visitors get this view's pages from the page cache.
 
     `query` names the query parameters a page may be cached with, each given once and already in
-    canonical form; a request with any other query string is served uncached. A response passed
-    to `exclude_from_page_cache()` is not stored.
+    canonical form; a request with any other query string is served uncached. With
+    `availability`, the page shows free times: it is kept only while the availability version is
+    the one it was rendered under (and until `keep_until()`'s moment, if the view gave one). A
+    response passed to `exclude_from_page_cache()` is not stored.
     """
 
     def mark(view):
-        view.page_cache_query = frozenset(query)
+        view.page_cache_policy = CachePolicy(frozenset(query), availability)
         return view
 
     return mark if view is None else mark(view)
@@ -55,9 +79,15 @@ def exclude_from_page_cache(response):
     return response
 
 
+def keep_until(response, moment):
+    """Serve this response from the cache no later than `moment` (an aware datetime)."""
+    response.page_cache_until = moment.timestamp()
+    return response
+
+
 class Page(NamedTuple):
-    version: int
-    stored_at: float  # time.time()
+    version: tuple  # the versions it was rendered under (the content's; the availability's)
+    expires_at: float  # a POSIX timestamp
     status: int
     headers: dict
     content: bytes
@@ -68,76 +98,88 @@ class Page(NamedTuple):
 
 def page_cache_middleware(get_response):
     def middleware(request):
-        if not _is_cacheable(request):
+        policy = _cache_policy(request)
+        if policy is None:
             return get_response(request)
         key = _page_key(request)
         pages = caches["pages"]
         try:
-            version = content_version()
+            versions = read_versions()
         except (OperationalError, InterfaceError):
             page = pages.get(key)
             if page is not None:
                 return page.response()
             raise  # the 503 page, without a second wait for the database in the view
-        if version is None:  # the row is gone (a test flush before any write): do not cache
+        version = (
+            (versions.content, versions.availability)
+            if policy.availability
+            else (versions.content,)
+        )
+        if None in version:  # a row is gone (a test flush before any write): do not cache
             return get_response(request)
         page = pages.get(key)
-        if (
-            page is not None
-            and page.version == version
-            and time.time() - page.stored_at < settings.PAGE_CACHE_SECONDS
-        ):
+        # The views' clock (tests move it), which keep_until's moments are read on.
+        now = timezone.now().timestamp()
+        if page is not None and page.version == version and now < page.expires_at:
             return page.response()
         response = get_response(request)
         if _is_storable(request, response):
+            expires_at = min(
+                now + settings.PAGE_CACHE_SECONDS, getattr(response, "page_cache_until", math.inf)
+            )
             page = Page(
-                version, time.time(), response.status_code, dict(response.headers), response.content
+                version, expires_at, response.status_code, dict(response.headers), response.content
             )
             # Kept past PAGE_CACHE_SECONDS (MAX_ENTRIES bounds the memory): the copy served while
             # the database is down.
             pages.set(key, page, None)
-        elif request.method == "GET" and response.status_code < 500:
+        elif request.method == "GET" and response.status_code < 500 and response.status_code != 429:
             # The URL's page is gone (unpublished: 404) or not for keeping: no old copy of it may
-            # come back during an outage. A 5xx says nothing about the page and keeps the copy.
+            # come back during an outage. A 5xx or one client's rate limit (429) says nothing
+            # about the page and keeps the copy.
             pages.delete(key)
         return response
 
     return middleware
 
 
-def _is_cacheable(request) -> bool:
+def _cache_policy(request) -> CachePolicy | None:
+    """How this request's page is cached; None when it is served uncached."""
     if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
-        return False
+        return None
     cookies = request.COOKIES
     # Staff see draft previews and their own header; a flash message must reach its visitor.
     if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
-        return False
-    allowed = _allowed_query(request.path_info)
-    if allowed is None:
-        return False
+        return None
+    # Before LanguageFromPath: /fr/... resolves only with French active.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            policy = getattr(resolve(request.path_info).func, "page_cache_policy", None)
+    except Resolver404:
+        return None
+    if policy is None:
+        return None
     query_string = request.META.get("QUERY_STRING", "")
     if not query_string:
-        return True
+        return policy
     # Only the page's own parameters, in the one spelling its links use: a hostile URL cannot
     # fill the cache with variants of one page.
     params = request.GET
-    return (
-        all(name in allowed and len(params.getlist(name)) == 1 for name in params)
+    canonical = (
+        all(name in policy.query and len(params.getlist(name)) == 1 for name in params)
         and params.urlencode() == query_string
     )
-
-
-def _allowed_query(path: str) -> frozenset | None:
-    """The query parameters the page at `path` may be cached with; None if it is not cached."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    return getattr(match.func, "page_cache_query", None)
+    return policy if canonical else None
 
 
 def content_version() -> int | None:
     """The content version now (None before `migrate` has made its table)."""
+    return read_versions().content
+
+
+def read_versions() -> Versions:
+    """The content and availability versions now (None before `migrate` has made a table)."""
     # Raw SQL, on the request's own connection: inside a transaction (a test's) it sees that
     # transaction's writes, as the page's queries would.
     raw = connection.connection
@@ -149,8 +191,7 @@ def content_version() -> int | None:
         try:
             with raw.cursor() as cursor:
                 cursor.execute(_VERSION_SQL)
-                row = cursor.fetchone()
-            return row[0] if row else None
+                return Versions(*cursor.fetchone())
         except connection.Database.Error:
             connection.close()
     if connection.in_atomic_block:
@@ -161,14 +202,13 @@ def content_version() -> int | None:
         raise  # the database cannot be reached (page_cache_middleware)
     except DatabaseError:
         # New code before `migrate` has made the table: serve pages uncached, not error pages.
-        return None
+        return Versions(None, None)
 
 
-def _read_version() -> int | None:
+def _read_version() -> Versions:
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
-        row = cursor.fetchone()
-    return row[0] if row else None
+        return Versions(*cursor.fetchone())
 
 
 def _page_key(request) -> str:

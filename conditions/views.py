@@ -216,9 +216,12 @@ def risk_factor_detail(request, slug):
     return render(request, "conditions/risk_factor.html", {"risk_factor": risk_factor})
 
 
+@cached_for_visitors(query=["q", "page"])
 @require_safe
 @rate_limit("search", limit=60, period=60, methods=("GET", "HEAD"))
 def search(request):
+    """Results for anonymous visitors come from the page cache when the same search was run
+    under the same content version; a search that found nothing is always run (and recorded)."""
     outcome = condition_search.search(request.GET.get("q"), page_number=request.GET.get("page"))
     regions = []
     if outcome.query and not outcome.found:
@@ -226,11 +229,12 @@ def search(request):
         regions = BodyRegion.objects.filter(
             conditions__status=Condition.Status.PUBLISHED
         ).distinct()
-    return render(
+    response = render(
         request,
         "conditions/search.html",
         {"outcome": outcome, "search_query": outcome.query, "regions": regions},
     )
+    return response if outcome.found or not outcome.query else exclude_from_page_cache(response)
 
 
 @require_safe

@@ -8,6 +8,7 @@ since. Nothing is written before the confirm POST, and that goes through service
 """
 
 import secrets
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -47,11 +48,30 @@ from bookings.views.flow import (
 )
 from bookings.views.patients import signed_in_patient
 from clinic.clock import clinic_zone, week_start
+from clinic.page_cache import cached_for_visitors, keep_until
+
+# The longest a page of free times is served from the page cache: besides bookings and changes
+# (the availability version), time moves the booking window on, a minute at a time at the most.
+FREE_TIMES_KEPT = timedelta(minutes=1)
 
 
+def _kept_while_offered(response, *, first_free, now, rules):
+    """Cache the page until its first free time comes inside the notice, for a minute at most."""
+    until = now + FREE_TIMES_KEPT
+    if first_free is not None:
+        until = min(until, first_free - rules.minimum_notice)
+    return keep_until(response, until)
+
+
+@cached_for_visitors(
+    query=["service", "therapist", "week", "day", "start", "condition"], availability=True
+)
 @require_safe
 def book(request: HttpRequest) -> HttpResponse:
-    """Steps 1-4: service, therapist, day, time. The first missing choice is the step shown."""
+    """Steps 1-4: service, therapist, day, time. The first missing choice is the step shown.
+
+    Served from the page cache to visitors without a session, keyed by the availability version
+    (clinic/page_cache.py): a time booked a moment ago is never offered from it."""
     form = BookingChoiceForm(request.GET)
     form.is_valid()
     choices = form.choices()
@@ -97,7 +117,12 @@ def book(request: HttpRequest) -> HttpResponse:
         context["waitlist_url"] = _waitlist_url(
             service, therapist, context["days"][0]["date"] if context.get("days") else None
         )
-        return render(request, "bookings/book_day.html", context)
+        return _kept_while_offered(
+            render(request, "bookings/book_day.html", context),
+            first_free=context.get("first_free"),
+            now=now,
+            rules=rules,
+        )
 
     context = _base_context(choices, 4, errors)
     slots = availability.free_slots(
@@ -109,7 +134,12 @@ def book(request: HttpRequest) -> HttpResponse:
     )
     context["back_url"] = _url("book", choices, week=week_start(day), day=None)
     context["waitlist_url"] = _waitlist_url(service, therapist, day)
-    return render(request, "bookings/book_time.html", context)
+    return _kept_while_offered(
+        render(request, "bookings/book_time.html", context),
+        first_free=slots[0].starts_at if slots else None,
+        now=now,
+        rules=rules,
+    )
 
 
 def _waitlist_url(service, therapist, day) -> str:

@@ -140,6 +140,7 @@ def _week_context(
     """The days of one week with how many free times each has, and links to the next/previous."""
     today = local_today(now=now)
     last_day = (now + rules.horizon).astimezone(clinic_zone()).date()
+    upcoming = ()
     if week is None:
         # Open on the first week that has a free time, not an empty one.
         upcoming = availability.free_slots(
@@ -165,6 +166,9 @@ def _week_context(
         ignore_appointment=ignore_appointment,
     )
     by_day = availability.slots_by_day(slots)
+    # The first of them to go as the clock moves on (inside the minimum notice) decides how long
+    # the page holds (the page cache's keep_until).
+    firsts = [found[0].starts_at for found in (slots, upcoming) if found]
     days = []
     for offset in range(7):
         day = week + timedelta(days=offset)
@@ -175,6 +179,7 @@ def _week_context(
         "week_end": week_end,
         "days": days,
         "has_free_days": any(day["count"] for day in days),
+        "first_free": min(firsts, default=None),
         "previous_week_url": url_for_week(week - timedelta(days=7)) if week > today else "",
         "next_week_url": url_for_week(week + timedelta(days=7)) if week_end < last_day else "",
     }

@@ -8,6 +8,13 @@ from tests.conditions.conftest import make_condition
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def every_search_runs(settings):
+    """Each request runs the search; the page cache's hits are tested in test_page_cache.py."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 # The budget for each page, for an anonymous visitor. The site frame reads three: the clinic
 # profile, the footer's pages and the footer's opening hours. A cached page's first request adds
 # the page cache's content-version read.
@@ -66,6 +73,7 @@ def test_the_index_has_a_fixed_query_budget(client, django_assert_num_queries, s
     assert response.content.decode().count('class="condition-link"') == size
 
 
+@pytest.mark.usefixtures("every_search_runs")
 @pytest.mark.parametrize("size", [1, 100])
 def test_a_search_has_a_fixed_query_budget(client, django_assert_num_queries, size):
     fill(size)
@@ -105,6 +113,7 @@ def test_the_count_does_not_grow_from_1_to_100_conditions(client):
     assert small == large
 
 
+@pytest.mark.usefixtures("every_search_runs")
 def test_searching_in_both_languages_reads_each_ones_vocabulary_once(client):
     fill(1)
     for path in ["/search/", "/fr/search/"]:

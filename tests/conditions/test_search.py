@@ -13,6 +13,12 @@ from tests.conditions.conftest import make_condition
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def every_search_runs(settings):
+    """Each request runs the search; the page cache's hits are tested in test_page_cache.py."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def result_titles(client, query) -> list[str]:
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
