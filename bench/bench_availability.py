@@ -1,12 +1,15 @@
-"""Benchmark: 90 days of free slots for 20 therapists holding 2,000 appointments.
+"""Benchmark: 90 days of free slots for "no preference", at 1x, 10x and 100x the data.
 
-    DEBUG=true .venv/bin/python bench/bench_availability.py
+    DEBUG=true .venv/bin/python bench/bench_availability.py [--scales 1,10,100]
 
-Builds its data in a throwaway database (created here, dropped at the end; the development
-database is never touched), then times `free_slots` for "no preference" over 90 days and prints the
-median and the number of queries.
+1x is 2 therapists holding 200 appointments; 100x is 200 therapists holding 20,000 (the target:
+under 250 ms). For each size it builds the data in a throwaway database (created here, dropped at
+the end; the development database is never touched), times `free_slots` over 90 days and prints
+the median and the number of queries, then again when the service needs any of 8 treatment rooms
+that the appointments hold.
 """
 
+import argparse
 import os
 import random
 import statistics
@@ -26,16 +29,17 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-THERAPISTS = 20
-APPOINTMENTS = 2_000
+# 1x the data; --scales multiplies both.
+THERAPISTS = 2
+APPOINTMENTS = 200
 DAYS = 90
 RUNS = 15
 
 
-def build(now):
+def build(now, therapist_count, appointment_count):
     from bookings.availability import clinic_zone
     from bookings.models import (
         Appointment,
@@ -55,7 +59,7 @@ def build(now):
         price=Decimal("85.00"),
     )
     therapists = [
-        Therapist.objects.create(display_name=f"Bench {i:02d}") for i in range(THERAPISTS)
+        Therapist.objects.create(display_name=f"Bench {i:03d}") for i in range(therapist_count)
     ]
     for therapist in therapists:
         therapist.services.add(service)
@@ -76,7 +80,7 @@ def build(now):
     rng = random.Random(4)
     rows, taken = [], set()
     today = now.astimezone(zone).date()
-    while len(rows) < APPOINTMENTS:
+    while len(rows) < appointment_count:
         therapist = rng.choice(therapists)
         day = today + timedelta(days=rng.randrange(1, DAYS))
         slot = rng.randrange(0, 18)  # hourly slots 08:00..17:00, skipping lunch below
@@ -126,6 +130,14 @@ def add_rooms(service):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100", help="multiples of 1x, comma-separated")
+    args = parser.parse_args()
+    for scale in (int(value) for value in args.scales.split(",")):
+        run(THERAPISTS * scale, APPOINTMENTS * scale, scale)
+
+
+def run(therapist_count, appointment_count, scale):
     from django.utils import timezone
 
     from bookings.availability import free_slots, local_today
@@ -135,7 +147,7 @@ def main():
     creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         now = timezone.now()
-        service = build(now)
+        service = build(now, therapist_count, appointment_count)
         today = local_today(now=now)
         end = today + timedelta(days=DAYS - 1)
         rules = BookingRules.load()
@@ -148,11 +160,12 @@ def main():
             every = list(free_slots(service=service, start=today, end=end, now=now))
             full_timings.append(time.perf_counter() - started)
         assert len(every) == len(slots)
+        reset_queries()  # the log is a bounded deque: a full one would count nothing
         with CaptureQueriesContext(connection) as queries:
             free_slots(service=service, start=today, end=end, now=now, rules=rules)
         print(
-            f"{THERAPISTS} therapists, {APPOINTMENTS} appointments, {DAYS} days: "
-            f"{len(slots)} free slots"
+            f"\n{scale}x: {therapist_count} therapists, {appointment_count} appointments, "
+            f"{DAYS} days: {len(slots)} free slots"
         )
         print(
             f"free_slots, any therapist: median {statistics.median(timings) * 1000:.1f} ms "
@@ -165,6 +178,7 @@ def main():
         print(f"queries: {len(queries) + 1} (rules included), {len(queries)} with rules passed in")
         add_rooms(service)
         room_timings = []
+        reset_queries()
         for _ in range(RUNS):
             started = time.perf_counter()
             with_rooms = free_slots(service=service, start=today, end=end, now=now)

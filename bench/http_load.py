@@ -133,6 +133,13 @@ def run_locust(base: str, *, users: int, duration: int, folder: Path) -> dict:
     row = rows.get("booking submission")
     if row is None:
         raise SystemExit("locust made no booking submission; see bench/locust_booking.py")
+    print("  each step of the flow under that load (locust):")
+    for name, step in rows.items():
+        if name != "Aggregated":
+            print(
+                f"    {name:<22} {float(step['Requests/s']):6.1f}/s  p50 {step['50%']:>5} ms  "
+                f"p99 {step['99%']:>5} ms  failures {step['Failure Count']}"
+            )
     return {
         "rps": float(row["Requests/s"]),
         "p50": float(row["50%"]),
@@ -140,6 +147,24 @@ def run_locust(base: str, *, users: int, duration: int, folder: Path) -> dict:
         "errors": int(row["Failure Count"]),
         "count": int(row["Request Count"]),
     }
+
+
+def double_bookings(database_url: str) -> tuple[int, int]:
+    """Active appointments, and pairs of them that overlap for one therapist (must be 0)."""
+    import psycopg2
+
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bookings_appointment WHERE status <> 'cancelled'")
+        (active,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM bookings_appointment a JOIN bookings_appointment b "
+            "ON a.therapist_id = b.therapist_id AND a.id < b.id "
+            "AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until "
+            "WHERE a.status <> 'cancelled' AND b.status <> 'cancelled'"
+        )
+        (overlapping,) = cursor.fetchone()
+    connection.close()
+    return active, overlapping
 
 
 def print_row(label, result, ceiling):
@@ -189,6 +214,10 @@ def main() -> None:
         booking = run_locust(base, users=args.users, duration=args.duration * 2, folder=folder)
         print_row(f"booking submission ({args.users} users)", booking, ceiling)
         print(f"  ({booking['count']} confirmations sent, each a 302 booked or a 409 just taken)")
+        active, overlapping = double_bookings(database_url)
+        print(f"  {active} active appointments afterwards, {overlapping} double bookings")
+        if overlapping:
+            raise SystemExit("a therapist was double-booked")
     finally:
         if server is not None:
             stop(server)
