@@ -379,6 +379,7 @@ class OutgoingEmailAdmin(DateDrillDownInRange, admin.ModelAdmin):
         "handled_at",
         "handled_by",
         "created_at",
+        "written",
         "subject",
         "text",
     ]

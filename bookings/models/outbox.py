@@ -34,9 +34,11 @@ class OutgoingEmailQuerySet(models.QuerySet):
 class OutgoingEmail(models.Model):
     """An email to a patient, written in the same transaction as the change it is about.
 
-    Rendered when queued, so it says what was true then. Sent after commit
-    (bookings/notifications/outbox.py) and retried by `manage.py send_queued_email` until it goes
-    or is given up on.
+    Rendered when queued, so it says what was true then; except a booking's confirmation, which
+    is written at its first attempt to send (`written`): the booking holds its therapist's lock
+    until it commits, and writing the email there made every patient behind it wait. Sent after
+    commit (bookings/notifications/outbox.py) and retried by `manage.py send_queued_email` until
+    it goes or is given up on.
     """
 
     class Kind(models.TextChoices):
@@ -86,6 +88,13 @@ class OutgoingEmail(models.Model):
     text = models.TextField()
     html = models.TextField()
     ics = models.TextField(blank=True, help_text="The calendar attachment, when it has one.")
+    written = models.BooleanField(
+        default=True,
+        help_text=(
+            "False while the subject, text and calendar are still to be written from the "
+            "appointment, as the first attempt to send it does."
+        ),
+    )
     appointment_starts_at = models.DateTimeField(
         null=True, blank=True, help_text="The appointment's start time when the email was written."
     )

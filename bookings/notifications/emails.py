@@ -88,19 +88,30 @@ def manage_url(appointment: Appointment) -> str:
 
 
 def send_appointment_email(
-    appointment: Appointment, *, kind: str, attempted_at: datetime | None = None
+    appointment: Appointment,
+    *,
+    kind: str,
+    attempted_at: datetime | None = None,
+    write_when_sent: bool = False,
 ) -> None:
     """Queue the patient's email about `appointment` with the current transaction; it is sent
     after the commit (notifications/outbox.py), and not at all if the transaction rolls back.
 
     `attempted_at`: for ATTEMPT, the time someone asked for with the patient's address.
+    `write_when_sent`: queue the row now and write its words at the first attempt to send it
+    (`write_queued_email`), after the commit: for a caller holding a lock others queue on.
     """
     if kind not in _TEMPLATES:
         raise ValueError(f"Unknown appointment email: {kind}")
+    if write_when_sent and kind not in _WRITTEN_WHEN_SENT:
+        raise ValueError(f"The {kind} email is written when queued")
     try:
         # A savepoint: an email that cannot even be written must not undo the booking.
         with transaction.atomic():
-            email = queue_appointment_email(appointment, kind=kind, attempted_at=attempted_at)
+            if write_when_sent:
+                email = _queue_unwritten(appointment, kind=kind)
+            else:
+                email = queue_appointment_email(appointment, kind=kind, attempted_at=attempted_at)
     except Exception as error:
         logger.error(
             "Could not queue the %s email for appointment %s (%s)",
@@ -126,6 +137,53 @@ def queue_appointment_email(
     """
     if kind not in _TEMPLATES:
         raise ValueError(f"Unknown appointment email: {kind}")
+    return OutgoingEmail.objects.create(
+        appointment=appointment,
+        kind=kind,
+        recipient=appointment.patient.email,
+        **_words(appointment, kind=kind, profile=profile, attempted_at=attempted_at),
+        appointment_starts_at=appointment.starts_at,
+        next_attempt_at=timezone.now(),
+    )
+
+
+# The emails whose words may wait for the first attempt to send them: those that say nothing
+# but what the appointment itself holds (an ATTEMPT names a time that is not the appointment's).
+_WRITTEN_WHEN_SENT = {BOOKED}
+
+
+def _queue_unwritten(appointment: Appointment, *, kind: str) -> OutgoingEmail:
+    return OutgoingEmail.objects.create(
+        appointment=appointment,
+        kind=kind,
+        recipient=appointment.patient.email,
+        written=False,
+        appointment_starts_at=appointment.starts_at,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def write_queued_email(email: OutgoingEmail) -> None:
+    """Write the words of a queued `email` left to be written when sent, from its appointment
+    as it is now (a time moved meanwhile reads as moved; its own email follows); the caller holds
+    the row's lock."""
+    appointment = Appointment.objects.select_related("therapist", "service", "patient").get(
+        pk=email.appointment_id
+    )
+    for name, value in _words(appointment, kind=email.kind).items():
+        setattr(email, name, value)
+    email.written = True
+    email.save(update_fields=["subject", "text", "html", "ics", "written"])
+
+
+def _words(
+    appointment: Appointment,
+    *,
+    kind: str,
+    profile: ClinicProfile | None = None,
+    attempted_at: datetime | None = None,
+) -> dict[str, str]:
+    """The subject, text, HTML and .ics of the `kind` email, in the patient's language."""
     profile = profile or ClinicProfile.load()
     # The patient's language for the words, dates, times and links alike: the reminder command,
     # the outbox thread and a staff page all queue emails in a language not the patient's.
@@ -133,17 +191,7 @@ def queue_appointment_email(
         subject, text, html, ics = _render(
             appointment, kind=kind, profile=profile, attempted_at=attempted_at
         )
-    return OutgoingEmail.objects.create(
-        appointment=appointment,
-        kind=kind,
-        recipient=appointment.patient.email,
-        subject=subject,
-        text=text,
-        html=html,
-        ics=ics,
-        appointment_starts_at=appointment.starts_at,
-        next_attempt_at=timezone.now(),
-    )
+    return {"subject": subject, "text": text, "html": html, "ics": ics}
 
 
 def _render(

@@ -210,6 +210,8 @@ def _attempt(email: OutgoingEmail) -> str:
     email.attempts += 1
     email.last_attempt_at = timezone.now()
     try:
+        if not email.written:
+            _write(email)
         as_message(email).send()
     except Exception as error:
         return _record_failure(email, error)
@@ -228,6 +230,16 @@ def _attempt(email: OutgoingEmail) -> str:
             detail=f"Reminder emailed for {describe_moment(email.appointment_starts_at)}",
         )
     return SENT
+
+
+def _write(email: OutgoingEmail) -> None:
+    """Write a booking's confirmation, queued unwritten (emails.write_queued_email); in a
+    savepoint, so a failure is recorded on the row as a failed attempt like any other."""
+    # Imported here: emails queues through this module, so it imports this one first.
+    from bookings.notifications.emails import write_queued_email
+
+    with transaction.atomic():
+        write_queued_email(email)
 
 
 def _reminder_is_out_of_date(email: OutgoingEmail) -> bool:

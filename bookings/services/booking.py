@@ -158,6 +158,7 @@ def book_appointment(
     language: str | None = None,
     privacy_version: int | None = None,
     privacy_agreed_at: datetime | None = None,
+    rules: BookingRules | None = None,
 ) -> Appointment:
     """Book `service` with `therapist` at `starts_at`; the confirmation email goes after commit.
 
@@ -178,6 +179,8 @@ def book_appointment(
     (clinic.Page "privacy") the patient agreed to by ticking the review page's box (None when
     none was published: they agreed to the words on the page), and when. The front desk books
     for a caller without them.
+
+    `rules`: the booking rules the caller has loaded (one query less a booking); else read here.
     """
     now = now or timezone.now()
     try:
@@ -196,6 +199,7 @@ def book_appointment(
             language=language,
             privacy_version=privacy_version,
             privacy_agreed_at=privacy_agreed_at,
+            rules=rules or BookingRules.load(),
         )
     except ValidationError as error:
         # After _book's transaction has rolled back, so the email is not undone with it.
@@ -230,8 +234,8 @@ def _book(
     language: str | None,
     privacy_version: int | None,
     privacy_agreed_at: datetime | None,
+    rules: BookingRules,
 ) -> Appointment:
-    rules = BookingRules.load()
     _lock_therapist(therapist)
     _check_slot(
         service=service,
@@ -283,7 +287,9 @@ def _book(
     )
     logger.info("Appointment %s booked (%s)", appointment.pk, source)
     if notify:
-        emails.send_appointment_email(appointment, kind=emails.BOOKED)
+        # Written when sent, after the commit: not under the therapist's lock, which every
+        # booking with them queues on.
+        emails.send_appointment_email(appointment, kind=emails.BOOKED, write_when_sent=True)
     return appointment
 
 
@@ -300,6 +306,7 @@ def book_first_free(
     language: str | None = None,
     privacy_version: int | None = None,
     privacy_agreed_at: datetime | None = None,
+    rules: BookingRules | None = None,
 ) -> Appointment:
     """ "No preference": book the first of `therapists` still free at `starts_at`.
 
@@ -307,9 +314,10 @@ def book_first_free(
     booking flow showed them. Raises the last therapist's error (usually `slot_taken`) when none
     is free.
     """
+    rules = rules or BookingRules.load()
     if therapists is None:
         therapists = availability.free_therapists_at(
-            service=service, therapist=None, starts_at=starts_at, now=now
+            service=service, therapist=None, starts_at=starts_at, now=now, rules=rules
         )
     if not therapists:
         refuse("slot_taken")
@@ -328,6 +336,7 @@ def book_first_free(
                 language=language,
                 privacy_version=privacy_version,
                 privacy_agreed_at=privacy_agreed_at,
+                rules=rules,
             )
         except ValidationError as error:
             if error.code not in {"slot_taken", "outside_hours"}:

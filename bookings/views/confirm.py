@@ -98,6 +98,7 @@ def confirm_reviewed(request: HttpRequest) -> HttpResponse:
         # the page alone), and when.
         "privacy_version": privacy.version if privacy is not None else None,
         "privacy_agreed_at": now,
+        "rules": rules,
     }
     try:
         if therapist is not None:

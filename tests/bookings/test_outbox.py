@@ -129,14 +129,15 @@ def test_a_booking_writes_one_outbox_row_in_its_transaction_and_inline_delivery_
 
 
 @pytest.mark.django_db
-def test_the_email_says_what_was_true_when_it_was_queued(
+def test_a_cancellation_says_what_was_true_when_it_was_queued(
     alex, follow_up, mailoutbox, django_capture_on_commit_callbacks
 ):
+    appointment = make_appointment(therapist=alex, service=follow_up, starts_at=TEN, now=NOW)
     profile = ClinicProfile.load()
     profile.name = "Sports & Spine"
     profile.save()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        book(alex, follow_up)
+        services.cancel_appointment(appointment=appointment, by_patient=False, now=NOW)
     profile.name = "Renamed Clinic"
     profile.save()
     for callback in callbacks:
@@ -146,19 +147,81 @@ def test_the_email_says_what_was_true_when_it_was_queued(
 
 
 @pytest.mark.django_db
-def test_an_email_that_cannot_be_written_is_logged_and_the_booking_stands(
+def test_a_confirmation_is_queued_unwritten_with_its_booking_and_written_when_sent(
+    alex, follow_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Its words are written after the commit, outside the therapist's lock."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        appointment = book(alex, follow_up)
+    (email,) = OutgoingEmail.objects.all()
+    assert (email.kind, email.written, email.subject, email.status) == (
+        "booked",
+        False,
+        "",
+        "pending",
+    )
+    assert email.recipient == "pat@example.com" and email.appointment_starts_at == TEN
+    for callback in callbacks:
+        callback()
+    email.refresh_from_db()
+    assert email.written and email.status == "sent"
+    (message,) = mailoutbox
+    assert message.subject == email.subject and alex.display_name in message.body
+    assert appointment.manage_token in message.body and "BEGIN:VCALENDAR" in email.ics
+
+
+@pytest.mark.django_db
+def test_a_confirmation_left_unwritten_by_a_lost_worker_is_written_and_sent_by_the_next_run(
+    alex, follow_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        book(alex, follow_up)  # the worker died before its after-commit send
+    assert send_queued_email().startswith("Sent 1 email;")
+    email = OutgoingEmail.objects.get()
+    assert email.written and email.status == "sent" and "Pat Example" in email.text
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_confirmation_that_cannot_be_written_is_retried_and_the_booking_stands(
+    alex, follow_up, monkeypatch, caplog, mailoutbox, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise LookupError("template missing")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(emails, "render_templated_email", broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            appointment = book(alex, follow_up)
+    assert Appointment.objects.get().pk == appointment.pk
+    email = OutgoingEmail.objects.get()
+    assert (email.written, email.status, email.attempts) == (False, "pending", 1)
+    assert email.last_error == "LookupError" and mailoutbox == []
+    assert f"the booked email for appointment {appointment.pk} (LookupError)" in caplog.text
+    assert "pat@example.com" not in caplog.text
+
+    later(monkeypatch, timedelta(hours=1))  # the template is back, the backoff is over
+    send_queued_email()
+    email.refresh_from_db()
+    assert email.written and email.status == "sent" and len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_email_that_cannot_be_queued_is_logged_and_the_change_stands(
     alex, follow_up, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
+    appointment = make_appointment(therapist=alex, service=follow_up, starts_at=TEN, now=NOW)
+
     def broken(*args, **kwargs):
         raise LookupError("template missing")
 
     monkeypatch.setattr(emails, "render_templated_email", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(alex, follow_up)
-    assert Appointment.objects.get().pk == appointment.pk
+        services.cancel_appointment(appointment=appointment, by_patient=False, now=NOW)
+    assert Appointment.objects.get().status == "cancelled"
     assert not OutgoingEmail.objects.exists()
     assert (
-        f"Could not queue the booked email for appointment {appointment.pk} (LookupError)"
+        f"Could not queue the cancelled email for appointment {appointment.pk} (LookupError)"
         in caplog.text
     )
 
