@@ -5,7 +5,8 @@ confirms; then the next patient takes their place (new cookies, no session yet) 
 pause, so 50 patients are always somewhere in the flow and the server, not their reading time,
 sets the pace. "booking submission" is the confirming POST: 302 when the appointment is booked,
 409 ("That time has just been booked") when another patient took the time first; both are
-correct outcomes, anything else is a failure.
+correct outcomes, anything else is a failure. A 409 on the details steps is the same answer, met
+earlier.
 """
 
 import random
@@ -22,6 +23,14 @@ HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 FIRST_STEP = "/book/?service=follow-up&therapist=any"
 
 
+def just_taken(response) -> None:
+    """200, or 409 "that time has just been booked" (another patient was quicker): both correct."""
+    if response.status_code in (200, 409):
+        response.success()
+    else:
+        response.failure(f"unexpected {response.status_code}")
+
+
 class Patient(HttpUser):
     wait_time = between(0.1, 0.3)
 
@@ -36,11 +45,12 @@ class Patient(HttpUser):
         if not times:
             return
         details_url = unescape(random.choice(times))
-        page = self.client.get(details_url, name="details form")
+        with self.client.get(details_url, name="details form", catch_response=True) as page:
+            just_taken(page)
         token = CSRF.search(page.text)
-        if token is None:
+        if token is None or page.status_code == 409:
             return  # the time went while choosing: the page offered others
-        review = self.client.post(
+        with self.client.post(
             details_url,
             {
                 "csrfmiddlewaretoken": token.group(1),
@@ -50,12 +60,15 @@ class Patient(HttpUser):
                 "reason": "Benchmark booking",
             },
             name="details submission",
-        )
+            catch_response=True,
+        ) as review:
+            just_taken(review)
         token = CSRF.search(review.text)
-        if token is None:
+        if token is None or review.status_code == 409:
             return
         form = {name: unescape(value) for name, value in HIDDEN.findall(review.text)}
         form["csrfmiddlewaretoken"] = token.group(1)
+        form["consent"] = "on"  # the privacy box a patient must tick to book
         with self.client.post(
             review.url,
             form,

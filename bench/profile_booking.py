@@ -38,29 +38,47 @@ TIME_LINKS = re.compile(r'href="(/book/details/\?[^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
+STEPS: dict[str, list[tuple[float, int]]] = {}
+
+
+def timed(step: str, request):
+    """`request()`, its time and query count noted under `step`; returns its response."""
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = request()
+        elapsed = time.perf_counter() - started
+    STEPS.setdefault(step, []).append((elapsed, len(queries)))
+    return response
+
+
 def walk_to_review(client, index: int):
-    """The flow up to the review page; returns the confirm POST's URL and form, or None."""
-    days = DAY_LINKS.findall(client.get("/book/?service=follow-up&therapist=any").content.decode())
+    """The flow up to the review page, each step timed; returns the confirm POST's URL and form,
+    or None."""
+    first = "/book/?service=follow-up&therapist=any"
+    days = DAY_LINKS.findall(timed("day list", lambda: client.get(first)).content.decode())
     for day in days:
-        times = TIME_LINKS.findall(client.get(unescape(day)).content.decode())
+        times = TIME_LINKS.findall(
+            timed("slot page", lambda day=day: client.get(unescape(day))).content.decode()
+        )
         if times:
             break
     else:
         return None
     details_url = unescape(times[index % len(times)])
-    review = client.post(
-        details_url,
-        {
-            "name": "Bench Patient",
-            "email": f"bench+{index}@example.com",
-            "phone": "+1 650 555 0100",
-            "reason": "Benchmark booking",
-        },
-        follow=True,
-    )
+    timed("details form", lambda: client.get(details_url))
+    details = {
+        "name": "Bench Patient",
+        "email": f"bench+{index}@example.com",
+        "phone": "+1 650 555 0100",
+        "reason": "Benchmark booking",
+    }
+    submitted = timed("details submission", lambda: client.post(details_url, details))
+    review_url = submitted["Location"]
+    review = timed("review page", lambda: client.get(review_url))
     form = {name: unescape(value) for name, value in HIDDEN.findall(review.content.decode())}
     form["consent"] = "on"
-    return review.request["PATH_INFO"] + "?" + review.request["QUERY_STRING"], form
+    return review_url, form
 
 
 def query_kind(sql: str) -> str:
@@ -111,6 +129,13 @@ def main() -> None:
             f"{statistics.median(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms, "
             f"median {statistics.median(counts)} queries"
         )
+        print("each step before it (median, a new patient each time; the two first steps come")
+        print("from the page cache for a visitor without a session):")
+        for step, runs in STEPS.items():
+            print(
+                f"  {step:<20} {statistics.median(t for t, _ in runs) * 1000:6.1f} ms  "
+                f"{statistics.median(q for _, q in runs):4.0f} queries"
+            )
         print("queries per confirm POST, by kind:")
         for kind, count in kinds.most_common(15):
             print(f"  {count / len(timings):5.1f}  {kind}")

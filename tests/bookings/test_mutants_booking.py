@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from bookings import services
-from bookings.models import Appointment, OutgoingEmail
+from bookings.models import Appointment, OutgoingEmail, TimeOff
 from conditions.models import Condition
 from tests.bookings.conftest import local, make_service, make_therapist
 
@@ -82,6 +82,32 @@ def test_no_preference_books_the_first_therapist_free_at_that_time(alex, sam, fo
     assert appointment.reason == ""
     assert appointment.submission_key == ""
     assert Appointment.objects.filter(patient__email="pat@example.com").count() == 1
+
+
+def test_no_preference_passes_over_the_first_therapist_away_at_that_time(alex, sam, follow_up):
+    TimeOff.objects.create(therapist=alex, starts_at=TEN, ends_at=TEN + timedelta(hours=1))
+    appointment = services.book_first_free(service=follow_up, starts_at=TEN, patient=PAT, now=NOW)
+    assert appointment.therapist == sam
+    assert Appointment.objects.get() == appointment
+
+
+def test_no_preference_with_everyone_taken_is_slot_taken_and_books_nothing(alex, sam, follow_up):
+    for therapist, email in ((alex, "kim@example.com"), (sam, "lee@example.com")):
+        book(therapist, follow_up, TEN, patient=services.PatientDetails("X", email, ""))
+    error = refusal_of(
+        services.book_first_free, service=follow_up, starts_at=TEN, patient=PAT, now=NOW
+    )
+    assert error.code == "slot_taken"
+    assert Appointment.objects.count() == 2
+
+
+def test_no_preference_too_soon_for_everyone_is_slot_taken(alex, sam, follow_up, rules):
+    soon = NOW + rules.minimum_notice - timedelta(minutes=15)
+    error = refusal_of(
+        services.book_first_free, service=follow_up, starts_at=soon, patient=PAT, now=NOW
+    )
+    assert error.code == "slot_taken"
+    assert not Appointment.objects.exists()
 
 
 def test_no_preference_keeps_the_reason_condition_and_form_key(alex, follow_up, calf_cramps):
