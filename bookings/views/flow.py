@@ -4,7 +4,7 @@ pages (views/manage.py) offer new times with the same pieces.
 """
 
 from datetime import date, datetime, timedelta
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -140,31 +140,32 @@ def _week_context(
     """The days of one week with how many free times each has, and links to the next/previous."""
     today = local_today(now=now)
     last_day = (now + rules.horizon).astimezone(clinic_zone()).date()
-    upcoming = ()
-    if week is None:
-        # Open on the first week that has a free time, not an empty one.
-        upcoming = availability.free_slots(
-            service=service,
-            therapist=therapist,
-            start=today,
-            end=last_day,
-            now=now,
-            rules=rules,
-            ignore_appointment=ignore_appointment,
-        )
-        first = upcoming[0].local_start().date() if upcoming else today
-        week = week_start(first)
-    week = week_start(min(max(week, today), last_day))
-    week_end = week + timedelta(days=6)
-    slots = availability.free_slots(
+    find = partial(
+        availability.free_slots,
         service=service,
         therapist=therapist,
-        start=max(week, today),
-        end=week_end,
         now=now,
         rules=rules,
         ignore_appointment=ignore_appointment,
     )
+    upcoming, searched_to = (), None
+    if week is None:
+        # Open on the first week that has a free time, not an empty one: looked for in this
+        # week and the next (nearly always there), and only then as far as the horizon.
+        next_sunday = week_start(today) + timedelta(days=13)
+        for searched_to in dict.fromkeys((min(next_sunday, last_day), last_day)):
+            upcoming = find(start=today, end=searched_to)
+            if upcoming:
+                break
+        first = upcoming[0].local_start().date() if upcoming else today
+        week = week_start(first)
+    week = week_start(min(max(week, today), last_day))
+    week_end = week + timedelta(days=6)
+    if searched_to is not None and week_end <= searched_to:
+        # Its free times are those just found: none before the first, none past its Sunday.
+        slots = [slot for slot in upcoming if slot.local_start().date() <= week_end]
+    else:
+        slots = find(start=max(week, today), end=week_end)
     by_day = availability.slots_by_day(slots)
     # The first of them to go as the clock moves on (inside the minimum notice) decides how long
     # the page holds (the page cache's keep_until).

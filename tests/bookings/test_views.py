@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from bookings.forms import format_start
-from bookings.models import Appointment, Patient
+from bookings.models import Appointment, Patient, TimeOff
 from bookings.views import SESSION_DETAILS
 from conditions.models import Condition
 from tests.bookings.conftest import (
@@ -86,6 +86,30 @@ def test_step_three_shows_a_week_of_days_with_free_times(client, alex, follow_up
     assert f"day={day.isoformat()}" in body
     assert "26 times" in body  # 11 before lunch + 15 after
     assert "Next week" in body and "Previous week" in body
+
+
+def day_list(body: str) -> list[str]:
+    """Each day of the week shown, with its count ("Tuesday 12 January 26 times")."""
+    days = re.findall(r'class="booking-day[^"]*"[^>]*>(.*?)</(?:a|span)>\s*</li>', body, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", found).split()) for found in days]
+
+
+@pytest.mark.parametrize("weeks_away", [1, 4])
+def test_step_three_opens_on_the_first_week_with_a_free_time(client, alex, follow_up, weeks_away):
+    """Away this week and the next three: it opens on the week back, found past the first two
+    weeks looked at first, with the same days and counts as that week opened by its link."""
+    today = timezone.now().astimezone(LA).date()
+    back = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_away)
+    TimeOff.objects.create(
+        therapist=alex,
+        starts_at=timezone.now() - timedelta(days=1),
+        ends_at=datetime.combine(back, time(0), tzinfo=LA),
+    )
+    opened = page(client.get(f"/book/?service=follow-up&therapist={alex.pk}"))
+    linked = page(client.get(f"/book/?service=follow-up&therapist={alex.pk}&week={back}"))
+    assert f"day={back.isoformat()}" in opened
+    assert day_list(opened) == day_list(linked) and len(day_list(opened)) == 7
+    assert "26 times" in day_list(opened)[1]  # the Tuesday back
 
 
 def test_step_four_lists_times_in_the_clinic_zone_and_says_so(client, alex, follow_up, day, start):
