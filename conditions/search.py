@@ -32,11 +32,13 @@ from conditions.models import (
     LIST_FIELDS,
     SEARCH_CONFIGS,
     Condition,
+    ConditionRiskFactor,
+    ConditionTreatment,
     SearchMiss,
 )
 from conditions.query import Concept, Interpretation, interpret, words_of
 from conditions.sections import SECTION_NAMES
-from conditions.snippets import concept_patterns, marked, snippet
+from conditions.snippets import LinkedNames, concept_patterns, marked, snippet
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
@@ -104,7 +106,27 @@ def _concept_query(concept: Concept, language: str) -> SearchQuery:
 
 
 def _published():
-    return Condition.objects.published().only(*RESULT_FIELDS).with_links()
+    # The card lists body regions; the snippets' risk factors and treatments are read as names,
+    # a page at a time (_linked_names), not as a model per link.
+    return Condition.objects.published().only(*RESULT_FIELDS).prefetch_related("body_regions")
+
+
+def _linked_names(conditions) -> dict[int, LinkedNames]:
+    """The names of these conditions' risk factors and treatments, in the active language
+    (with English where a translation is missing, as a page shows them): two queries."""
+    found = {condition.pk: LinkedNames() for condition in conditions}
+    for model, target, names_of in (
+        (ConditionRiskFactor, "risk_factor", lambda linked: linked.risk_factors),
+        (ConditionTreatment, "treatment", lambda linked: linked.treatments),
+    ):
+        rows = (
+            model.objects.filter(condition__in=list(found))
+            .order_by("condition", "order", "pk")
+            .values_list("condition", localized(f"{target}__name"))
+        )
+        for condition_id, name in rows:
+            names_of(found[condition_id]).append(name)
+    return found
 
 
 def matching_conditions(query: str | Interpretation, language: str | None = None):
@@ -120,12 +142,15 @@ def matching_conditions(query: str | Interpretation, language: str | None = None
         operator.add,
         [Case(When(**{vector: query}, then=1), default=0) for query in queries],
     )
+    some = functools.reduce(operator.or_, queries)
     conditions = _published().annotate(
         matched=Value(0, output_field=IntegerField()) + matched,
-        rank=SearchRank(F(vector), functools.reduce(operator.or_, queries), weights=WEIGHTS),
+        rank=SearchRank(F(vector), some, weights=WEIGHTS),
     )
-    every = conditions.filter(matched=len(queries))
-    results = every if every.exists() else conditions.filter(matched__gte=1)
+    # Filtered on the vector itself, so the GIN index finds the rows (a filter on `matched`
+    # alone made PostgreSQL test every article's vector, for the count as for the page).
+    every = conditions.filter(**{vector: functools.reduce(operator.and_, queries)})
+    results = every if every.exists() else conditions.filter(**{vector: some})
     return results.order_by("-matched", "-rank", localized("title").asc())
 
 
@@ -176,8 +201,9 @@ def search(raw_query: str | None, *, page_number=1) -> SearchOutcome:
         conditions = matching_conditions(interpretation, language)
     page = Paginator(conditions, RESULTS_PER_PAGE).get_page(page_number)
     patterns = concept_patterns(interpretation.concepts)
+    linked = _linked_names(page.object_list)
     for condition in page.object_list:
-        condition.snippet = snippet(condition, interpretation.concepts)
+        condition.snippet = snippet(condition, interpretation.concepts, linked=linked[condition.pk])
         condition.names_snippet = marked(", ".join(condition.alternate_names), patterns)
     outcome = SearchOutcome(
         query=query_text,

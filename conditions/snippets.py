@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -42,11 +43,23 @@ def sentences_of(text: str) -> list[list[str]]:
     return paragraphs
 
 
+class _Unaccent(dict):
+    """str.translate's table: each character to its first one decomposed ("é" to "e"), worked
+    out the first time it is met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = base = unicodedata.normalize("NFD", chr(code))[0]
+        return base
+
+
+_UNACCENT = _Unaccent()
+
+
 def _unaccented(text: str) -> str:
     """Lower case without accents, one character for one, so positions carry over."""
-    if text.isascii():  # most English text: nothing to take off, and 20 times faster
-        return text.lower()
-    return "".join(unicodedata.normalize("NFD", char)[0] for char in text.lower())
+    lowered = text.lower()
+    # Most English text has nothing to take off; the rest goes through the table at C speed.
+    return lowered if lowered.isascii() else lowered.translate(_UNACCENT)
 
 
 # Small words a phrase of the vocabulary carries ("back of the ankle"): never marked alone.
@@ -94,21 +107,41 @@ def marked(text: str, patterns: list[re.Pattern]) -> SafeString:
     return mark_safe("".join(pieces))  # noqa: S308 - every piece of text is escaped above
 
 
-def snippet(condition, concepts: list[Concept]) -> SafeString:
-    """The best sentence (or two) of the article for these concepts, matches marked."""
+@dataclass(frozen=True)
+class LinkedNames:
+    """A condition's risk factors' and treatments' names, in their order on its page."""
+
+    risk_factors: list[str] = field(default_factory=list)
+    treatments: list[str] = field(default_factory=list)
+
+
+def snippet(condition, concepts: list[Concept], *, linked: LinkedNames | None = None) -> SafeString:
+    """The best sentence (or two) of the article for these concepts, matches marked.
+
+    `linked`: the names of the condition's risk factors and treatments, when the caller read
+    them for a page of results at once (conditions/search.py); else they are read from its
+    links."""
     patterns = concept_patterns(concepts)
     texts = [condition.summary, *(getattr(condition, name) for name in SECTION_NAMES)]
+    if linked is None:
+        linked = LinkedNames(
+            [link.risk_factor.name for link in condition.risk_factor_links.all()],
+            [link.treatment.name for link in condition.treatment_links.all()],
+        )
     # The linked risk factors and treatments, as sentences of their own ("Risk factors: …").
-    for label, links, target in (
-        (_("Risk factors:"), condition.risk_factor_links.all(), "risk_factor"),
-        (_("Treatments:"), condition.treatment_links.all(), "treatment"),
+    for label, names in (
+        (_("Risk factors:"), linked.risk_factors),
+        (_("Treatments:"), linked.treatments),
     ):
-        names = [getattr(link, target).name for link in links]
         if names:
             texts.append(f"{label} {', '.join(names)}.")
     candidates = []  # (paragraph, index, the concepts it matches)
     seen = set()
     for text in texts:
+        if candidates and not any(pattern.search(_unaccented(text)) for pattern in patterns):
+            # No sentence of it can match: only the first sentence met stands in for those
+            # (the snippet when nothing matches), and that one is in already.
+            continue
         for paragraph in sentences_of(text):
             for index, sentence in enumerate(paragraph):
                 if sentence in seen:  # the summary repeated in the overview counts once

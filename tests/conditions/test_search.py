@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from conditions.models import Condition, SearchMiss, SearchSynonyms
+from conditions.models import Condition, RiskFactor, SearchMiss, SearchSynonyms
 from conditions.search import search, suggestions_for
 from conditions.snippets import marked
 from tests.conditions.conftest import make_condition
@@ -273,3 +273,19 @@ def test_a_language_without_its_own_search_is_searched_in_english(client):
             outcome = search("shin")
         expected = ["Shin Splints"]
         assert [condition.title for condition in outcome.page] == expected, code
+
+
+def test_a_french_snippet_names_risk_factors_in_french_and_english_where_untranslated(client):
+    make_condition(
+        "Shin Splints",
+        title_fr="Périostite tibiale",
+        summary_fr="Douleur le long du tibia.",
+        risk_factors=["Hard running surfaces", "Sudden increase in training"],
+        treatments=["Rest"],
+    )
+    RiskFactor.objects.filter(name_en="Hard running surfaces").update(name_fr="Sols durs")
+    page = client.get("/fr/search/", {"q": "sols durs"}).content.decode()
+    plain = " ".join(re.sub(r"<[^>]+>", "", page).split())
+    assert "Sols durs, Sudden increase in training." in plain  # the order of the article's list
+    english = client.get("/search/", {"q": "hard surfaces"}).content.decode()
+    assert "Hard running surfaces, Sudden increase in training." in re.sub(r"<[^>]+>", "", english)
