@@ -45,11 +45,13 @@ RESULTS_PER_PAGE = 20
 # ts_rank's weights for D, C, B, A: a title match is worth more than all the rest.
 WEIGHTS = [0.05, 0.2, 0.5, 1.0]
 _OPERATORS = re.compile(r'"|(?:^|\s)-\w|\sOR\s')
-# What a result shows: its card fields, and the text its snippet is taken from.
-RESULT_FIELDS = (
-    *LIST_FIELDS,
-    *(f"{name}_{code}" for name in SECTION_NAMES for code in SEARCH_CONFIGS),
-)
+
+
+def _result_fields(language: str) -> tuple[str, ...]:
+    """What a result shows: its card fields, and the text its snippet is taken from, in the
+    page's language and in English, which stands in where a translation is missing."""
+    codes = dict.fromkeys((language, "en"))
+    return (*LIST_FIELDS, *(f"{name}_{code}" for name in SECTION_NAMES for code in codes))
 
 
 @dataclass
@@ -105,10 +107,14 @@ def _concept_query(concept: Concept, language: str) -> SearchQuery:
     return functools.reduce(operator.or_, parts)
 
 
-def _published():
+def _published(language: str):
     # The card lists body regions; the snippets' risk factors and treatments are read as names,
     # a page at a time (_linked_names), not as a model per link.
-    return Condition.objects.published().only(*RESULT_FIELDS).prefetch_related("body_regions")
+    return (
+        Condition.objects.published()
+        .only(*_result_fields(language))
+        .prefetch_related("body_regions")
+    )
 
 
 def _linked_names(conditions) -> dict[int, LinkedNames]:
@@ -143,7 +149,7 @@ def matching_conditions(query: str | Interpretation, language: str | None = None
         [Case(When(**{vector: query}, then=1), default=0) for query in queries],
     )
     some = functools.reduce(operator.or_, queries)
-    conditions = _published().annotate(
+    conditions = _published(language).annotate(
         matched=Value(0, output_field=IntegerField()) + matched,
         rank=SearchRank(F(vector), some, weights=WEIGHTS),
     )
@@ -161,7 +167,7 @@ def _web_search(query_text: str, language: str):
         _text(query_text, language), config=SEARCH_CONFIGS[language], search_type="websearch"
     )
     return (
-        _published()
+        _published(language)
         .filter(**{vector: query})
         .annotate(rank=SearchRank(F(vector), query, weights=WEIGHTS))
         .order_by("-rank", localized("title").asc())
