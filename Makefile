@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run prod nginx test setup install lint mutate bench db-stop clean messages
+.PHONY: run prod nginx test setup install lint mutate bench db-stop clean messages css
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -54,6 +54,14 @@ test: setup
 messages: install
 	DEBUG=true $(BIN)/python manage.py update_translations
 
+# Rebuild static/css/clinic.css, the public pages' one stylesheet, after changing a sheet it is made
+# of or a template's classes: Bootstrap and the site's sheets less every rule no template uses,
+# minified (PurgeCSS and clean-css from npm, installed into var/tools/css; needs node and npm).
+# The output is committed, so nothing else needs node; tests/clinic/test_stylesheet.py fails
+# while it is stale.
+css: install
+	$(BIN)/python deploy/build_css.py
+
 # ruff, then the import contracts DESIGN.md sets (pyproject.toml, [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
@@ -87,12 +95,13 @@ mutate: install
 	        % (caught, s["total"], score, s["timeout"], s["total"] - caught)); \
 	  sys.exit(score < $(MUTATE_MIN))'
 
-# The resilience scripts drive the `make prod` stack (hence nginx) and a throwaway redis-server.
+# The resilience scripts, http_load and lighthouse drive the `make prod` stack (hence nginx), the
+# resilience ones a throwaway redis-server too; lighthouse installs npm's Lighthouse into var/tools.
 bench: setup nginx
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	@command -v redis-server >/dev/null || { echo "redis-server is needed: apt-get install redis-server"; exit 1; }
-	@failed=""; for script in bench/bench_*.py bench/resilience_*.py bench/http_load.py; do \
+	@failed=""; for script in bench/bench_*.py bench/profile_booking.py bench/resilience_*.py bench/http_load.py bench/lighthouse.py; do \
 	  echo "== $$script"; DEBUG=true $(BIN)/python $$script || failed="$$failed $$script"; \
 	done; test -z "$$failed" || { echo "== not as wanted:$$failed"; exit 1; }
 

@@ -153,7 +153,7 @@ def test_it_serves_pages_through_nginx_with_the_security_headers(served):
 
 def test_nginx_serves_the_collected_static_files_cached_for_a_year(served):
     page = request(served, "GET", "/")[2]
-    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1)
+    stylesheet = re.search(r'href="(/static/css/clinic\.[0-9a-f]{12}\.css)"', page).group(1)
 
     status, headers, body = request(served, "GET", stylesheet)
 
@@ -215,7 +215,7 @@ def test_gunicorn_down_shows_the_clinics_own_502_page(stack_env, tmp_path, serve
 
             stack.stop_gunicorn()
             status, headers, body = request(port, "GET", "/book/")
-            stylesheet = request(port, "GET", "/static/css/site.css")[0]
+            stylesheet = request(port, "GET", "/static/css/clinic.css")[0]
 
     assert status == 502
     assert "Sports Medicine" in body
