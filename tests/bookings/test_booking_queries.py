@@ -16,10 +16,10 @@ from tests.bookings.test_views import DETAILS, flow
 
 pytestmark = pytest.mark.django_db
 
-# The booking rules, the clinic profile and the privacy page read once; one availability check,
-# under the therapist's lock ("no preference" tries the first therapist the flow lists, and looks
-# for who else is free only when they are not). The email's words wait for the commit.
-CONFIRM_QUERIES = {"any": 32, "chosen": 33}
+# The booking rules, the clinic profile and the privacy page read once; "no preference" first
+# finds who is free then (free_slots over every therapist), and the booking checks its therapist
+# again under their lock (free_slots for them alone). The email's words wait for the commit.
+CONFIRM_QUERIES = {"any": 38, "chosen": 33}
 
 
 @pytest.fixture
