@@ -186,7 +186,12 @@ def reviewed_booking(base: str, index: int):
 
     rng = random.Random(index)
     session = requests.Session()
-    days = DAY_LINKS.findall(session.get(base + FIRST_BOOKING_STEP, timeout=30).text)
+    # A week of the coming twelve: the locust run has just booked up the first ones.
+    monday = date.today() - timedelta(days=date.today().weekday())
+    week = monday + timedelta(weeks=rng.randrange(1, 13))
+    days = DAY_LINKS.findall(
+        session.get(f"{base}{FIRST_BOOKING_STEP}&week={week}", timeout=30).text
+    )
     if not days:
         return None
     times = TIME_LINKS.findall(session.get(base + unescape(rng.choice(days)), timeout=30).text)
