@@ -42,6 +42,9 @@ from loopback import (  # noqa: E402 (after the filter above: pixeltable_pgserve
     throwaway_server,
 )
 
+sys.path.insert(0, str(ROOT))
+from deploy import npm_tools  # noqa: E402
+
 # The last 12.x: 13 needs Node 22 (this machine has 20); 12.2 cannot read Chromium 156's traces.
 LIGHTHOUSE = "lighthouse@12.8.2"
 TOOLS = ROOT / "var" / "tools" / "lighthouse"
@@ -115,27 +118,7 @@ def booking_steps(base: str) -> list[tuple[str, str]]:
 
 
 def install_lighthouse() -> None:
-    package = CLI.parent.parent / "package.json"
-    if package.exists() and json.loads(package.read_text())["version"] == LIGHTHOUSE[11:]:
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit("npm is needed: apt-get install npm")
-    print(f"== installing {LIGHTHOUSE} into {TOOLS.relative_to(ROOT)}", flush=True)
-    subprocess.run(
-        [
-            npm,
-            "install",
-            "--prefix",
-            str(TOOLS),
-            "--no-save",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            LIGHTHOUSE,
-        ],
-        check=True,
-    )
+    npm_tools.ensure(TOOLS, [LIGHTHOUSE], needed_for="for Lighthouse")
 
 
 def lighthouse(url: str, report: Path) -> dict:

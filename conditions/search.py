@@ -209,7 +209,9 @@ def search(raw_query: str | None, *, page_number=1) -> SearchOutcome:
     patterns = concept_patterns(interpretation.concepts)
     linked = _linked_names(page.object_list)
     for condition in page.object_list:
-        condition.snippet = snippet(condition, interpretation.concepts, linked=linked[condition.pk])
+        condition.snippet = snippet(
+            condition, interpretation.concepts, linked=linked[condition.pk], patterns=patterns
+        )
         condition.names_snippet = marked(", ".join(condition.alternate_names), patterns)
     outcome = SearchOutcome(
         query=query_text,

@@ -115,13 +115,21 @@ class LinkedNames:
     treatments: list[str] = field(default_factory=list)
 
 
-def snippet(condition, concepts: list[Concept], *, linked: LinkedNames | None = None) -> SafeString:
+def snippet(
+    condition,
+    concepts: list[Concept],
+    *,
+    linked: LinkedNames | None = None,
+    patterns: list[re.Pattern] | None = None,
+) -> SafeString:
     """The best sentence (or two) of the article for these concepts, matches marked.
+
+    `patterns`: concept_patterns(concepts), when the caller made them once for a page of results.
 
     `linked`: the names of the condition's risk factors and treatments, when the caller read
     them for a page of results at once (conditions/search.py); else they are read from its
     links."""
-    patterns = concept_patterns(concepts)
+    patterns = concept_patterns(concepts) if patterns is None else patterns
     texts = [condition.summary, *(getattr(condition, name) for name in SECTION_NAMES)]
     if linked is None:
         linked = LinkedNames(

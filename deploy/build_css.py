@@ -31,6 +31,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: deploy/ is then all Python can see
+from deploy import npm_tools  # noqa: E402
+
 STATIC = ROOT / "static"
 OUTPUT = STATIC / "css" / "clinic.css"
 # The cascade order the pages had. team.css, find_us.css and intake.css came first: the pages
@@ -230,32 +233,7 @@ def tool(name: str) -> str:
 
 
 def install_tools() -> None:
-    installed = all(
-        (TOOLS / "node_modules" / package.rsplit("@", 1)[0] / "package.json").exists()
-        and json.loads(
-            (TOOLS / "node_modules" / package.rsplit("@", 1)[0] / "package.json").read_text()
-        )["version"]
-        == package.rsplit("@", 1)[1]
-        for package in PACKAGES
-    )
-    if installed:
-        return
-    print(f"== installing {' '.join(PACKAGES)} into {TOOLS.relative_to(ROOT)}", flush=True)
-    TOOLS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(  # noqa: S603 (our own fixed command)
-        [
-            tool("npm"),
-            "install",
-            "--prefix",
-            str(TOOLS),
-            "--no-save",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            *PACKAGES,
-        ],
-        check=True,
-    )
+    npm_tools.ensure(TOOLS, PACKAGES, needed_for="to build the stylesheet")
 
 
 def build() -> str:

@@ -24,6 +24,7 @@ from bookings.models import (
 from clinic.models import Closure, OpeningHours
 from tests.bookings.conftest import LA, make_appointment, next_weekday_after
 from tests.concurrency import run_at_once
+from tests.triggers import tables_with_trigger
 
 pytestmark = pytest.mark.django_db
 
@@ -181,13 +182,7 @@ def test_every_table_free_times_are_computed_from_bumps_the_availability_version
         "clinic_closure",
         "clinic_clinicprofile",
     }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT event_object_table FROM information_schema.triggers "
-            "WHERE trigger_name LIKE '%%_availability_version'"
-        )
-        watched = {row[0] for row in cursor.fetchall()}
-    assert watched == tables
+    assert tables_with_trigger("_availability_version") == tables
 
 
 def test_a_page_is_not_served_once_its_first_time_is_inside_the_notice(

@@ -21,6 +21,7 @@ from conditions.models import BodyRegion, Condition, RiskFactor, SearchMiss
 from tests.clinic.conftest import UnreachableDatabase
 from tests.conditions.conftest import make_condition
 from tests.conditions.test_queries import CONDITION_PAGE_QUERIES
+from tests.triggers import tables_with_trigger
 
 pytestmark = pytest.mark.django_db
 
@@ -417,13 +418,7 @@ def test_every_table_of_the_library_bumps_the_content_version():
         "bookings_therapistphoto",
         "bookings_photorendition",
     }
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT event_object_table FROM information_schema.triggers "
-            "WHERE trigger_name LIKE '%%_content_version'"
-        )
-        watched = {row[0] for row in cursor.fetchall()}
-    assert watched == tables
+    assert tables_with_trigger("_content_version") == tables
 
 
 # PostgreSQL down or out of connections: the pages visitors already had keep being served.
