@@ -67,3 +67,12 @@ def localized(field: str, language: str | None = None, *, output_field=None):
         english,
         output_field=output_field,
     )
+
+
+def localized_value(instance, field: str, language: str):
+    """A translated field read off a row as `localized` reads it in SQL: the language's column,
+    or English where that is empty. What reading `instance.<field>` gives, without looking up
+    the active language on each read (a loop over a page of rows' many fields)."""
+    return getattr(instance, f"{field}_{language}") or getattr(
+        instance, f"{field}_{settings.LANGUAGE_CODE}"
+    )

@@ -136,6 +136,11 @@ _database.update(CONN_MAX_AGE=CONN_MAX_AGE, CONN_HEALTH_CHECKS=True)
 _database.setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=2)
 )
+# The clinic's data lives in memory (or on SSD): a random page read costs about what a
+# sequential one does, not PostgreSQL's default 4x for spinning disks. At the default the planner
+# read every article to test a search's words instead of asking the GIN index (7 ms against 1 ms
+# for a search's count over 1,000 articles). `?options=` in DATABASE_URL wins.
+_database["OPTIONS"].setdefault("options", "-c random_page_cost=1.1")
 if env_str("TEST_DATABASE_NAME"):
     # Lets two test runs share one server without dropping each other's test database.
     _database["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from clinic.i18n import content_language, localized_value
 from conditions.query import Concept, words_of
 from conditions.sections import SECTION_NAMES
 
@@ -109,10 +110,34 @@ def marked(text: str, patterns: list[re.Pattern]) -> SafeString:
 
 @dataclass(frozen=True)
 class LinkedNames:
-    """A condition's risk factors' and treatments' names, in their order on its page."""
+    """A condition's body regions', risk factors' and treatments' names, in their order on its
+    page (a snippet quotes the risk factors and treatments; a result lists the regions)."""
 
+    body_regions: list[str] = field(default_factory=list)
     risk_factors: list[str] = field(default_factory=list)
     treatments: list[str] = field(default_factory=list)
+
+
+def _candidates(texts: list[tuple[str, list]]):
+    """Each sentence of these texts in reading order, as (paragraph, index, the concepts it
+    matches); each text comes with the concepts' patterns found in it, (n, pattern)."""
+    seen = set()
+    for text, found in texts:
+        if seen and not found:
+            # No sentence of it can match: only the first sentence met stands in for those
+            # (the snippet when nothing matches), and that one is in already.
+            continue
+        for paragraph in sentences_of(text):
+            for index, sentence in enumerate(paragraph):
+                if sentence in seen:  # the summary repeated in the overview counts once
+                    continue
+                seen.add(sentence)
+                folded = _unaccented(sentence) if found else ""
+                yield (
+                    paragraph,
+                    index,
+                    frozenset(n for n, pattern in found if pattern.search(folded)),
+                )
 
 
 def snippet(
@@ -130,11 +155,14 @@ def snippet(
     them for a page of results at once (conditions/search.py); else they are read from its
     links."""
     patterns = concept_patterns(concepts) if patterns is None else patterns
-    texts = [condition.summary, *(getattr(condition, name) for name in SECTION_NAMES)]
+    language = content_language()
+    texts = [
+        localized_value(condition, name, language) or "" for name in ("summary", *SECTION_NAMES)
+    ]
     if linked is None:
         linked = LinkedNames(
-            [link.risk_factor.name for link in condition.risk_factor_links.all()],
-            [link.treatment.name for link in condition.treatment_links.all()],
+            risk_factors=[link.risk_factor.name for link in condition.risk_factor_links.all()],
+            treatments=[link.treatment.name for link in condition.treatment_links.all()],
         )
     # The linked risk factors and treatments, as sentences of their own ("Risk factors: …").
     for label, names in (
@@ -143,21 +171,19 @@ def snippet(
     ):
         if names:
             texts.append(f"{label} {', '.join(names)}.")
+    # Each text with the concepts' patterns found in it, (n, pattern).
+    found = [
+        (text, [(n, pattern) for n, pattern in enumerate(patterns) if pattern.search(folded)])
+        for text, folded in ((text, _unaccented(text)) for text in texts)
+    ]
+    # The concepts the article's text has at all: the first sentence that matches all of them
+    # is the one chosen (none can match more), so the rest need not be read.
+    reachable = frozenset(n for _, in_text in found for n, _ in in_text)
     candidates = []  # (paragraph, index, the concepts it matches)
-    seen = set()
-    for text in texts:
-        if candidates and not any(pattern.search(_unaccented(text)) for pattern in patterns):
-            # No sentence of it can match: only the first sentence met stands in for those
-            # (the snippet when nothing matches), and that one is in already.
-            continue
-        for paragraph in sentences_of(text):
-            for index, sentence in enumerate(paragraph):
-                if sentence in seen:  # the summary repeated in the overview counts once
-                    continue
-                seen.add(sentence)
-                folded = _unaccented(sentence)
-                hits = frozenset(n for n, pattern in enumerate(patterns) if pattern.search(folded))
-                candidates.append((paragraph, index, hits))
+    for candidate in _candidates(found):
+        candidates.append(candidate)
+        if candidate[2] == reachable:
+            break
     if not candidates:
         return mark_safe("")  # noqa: S308 - empty
     # The sentence matching the most concepts; then, if some are still unmatched, the sentence

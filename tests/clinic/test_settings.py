@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -174,6 +175,15 @@ def test_redis_gets_timeouts_well_under_a_second():
     options = ast.literal_eval(result.stdout.strip())
     assert 0 < options["socket_connect_timeout"] < 1
     assert 0 < options["socket_timeout"] < 1
+
+
+@pytest.mark.django_db
+def test_the_planner_knows_the_data_is_in_memory():
+    # At PostgreSQL's default (4, for spinning disks) a search read every article's vector
+    # instead of asking the GIN index (conditions/search.py).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1
 
 
 def test_database_connections_give_up_after_a_few_seconds():

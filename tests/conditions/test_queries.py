@@ -24,10 +24,11 @@ INDEX_QUERIES = FRAME_QUERIES + 3
 # A search, once this process has read the library's words and the vocabulary for the current
 # content version (2 queries, on the first search after an edit) and asked PostgreSQL which of
 # the query's words are stop words (1, the first time a word is seen): the content version, the
-# full-match check, the count, the page of results with its regions, risk factors and
-# treatments, and the frame's three.
-SEARCH_QUERIES = 7 + FRAME_QUERIES
-SEARCH_MISS_QUERIES = 7 + FRAME_QUERIES
+# count (of the articles matching every concept and of those matching some, at once), the page
+# of results, the names of its regions, risk factors and treatments, and the frame's three. A
+# search that finds nothing reads no page; it records the miss and reads the titles it suggests.
+SEARCH_QUERIES = 4 + FRAME_QUERIES
+SEARCH_MISS_QUERIES = 6 + FRAME_QUERIES
 
 
 def fill(count):

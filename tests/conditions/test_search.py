@@ -212,6 +212,18 @@ def test_a_vocabulary_edit_changes_the_results_of_the_next_search(client):
     assert result_titles(client, "zapato") == []
 
 
+def test_a_synonym_written_with_search_syntax_is_searched_for_as_plain_words(client):
+    # A search is one to_tsquery text of quoted words: quotes, backslashes and operators in
+    # the vocabulary an editor writes are words to find, never syntax (or a database error).
+    make_condition("Runner's Knee", summary="Pain around the kneecap's rim.")
+    make_condition("Ankle Sprain", summary="A twisted ankle.")
+    SearchSynonyms.objects.create(
+        language="en", words=["zorgle", "kneecap's rim", "a\\b:* & !(x) | <->"]
+    )
+    assert result_titles(client, "zorgle") == ["Runner's Knee"]
+    assert result_titles(client, "zorgle ankle") == ["Ankle Sprain", "Runner's Knee"]
+
+
 def test_a_synonym_is_searched_for_in_the_patients_own_language_only(client):
     SearchSynonyms.ensure_defaults()  # the migration's rows (a flush between tests drops them)
     make_condition("Shin Splints", summary="Pain along the tibia.")
