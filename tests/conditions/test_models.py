@@ -126,3 +126,14 @@ def test_is_review_due(settings):
     assert condition.is_review_due
     assert not Condition(next_review_due=date(2999, 1, 1)).is_review_due
     assert not Condition().is_review_due
+
+
+def test_the_search_vectors_stay_in_their_rows():
+    # A search reads the vector of every article it ranks: kept in the row, not fetched from
+    # the TOAST table (migration 0014).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute "
+            "WHERE attrelid = 'conditions_condition'::regclass AND attname LIKE 'search_vector%'"
+        )
+        assert dict(cursor.fetchall()) == {"search_vector": "m", "search_vector_fr": "m"}
