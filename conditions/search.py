@@ -177,11 +177,11 @@ def _linked_names_sql(language: str) -> str:
             Condition.body_regions.through._meta.db_table,
             BodyRegion,
             "bodyregion_id",
-            f"{region}.order",
+            f'{region}."order"',
             f"{region}.name AS then_name, 0 AS then_id",
         ),
         *(
-            names(kind, model._meta.db_table, target, column, "link.order", "'', link.id")
+            names(kind, model._meta.db_table, target, column, 'link."order"', "'', link.id")
             for kind, model, target, column in (
                 (1, ConditionRiskFactor, RiskFactor, "risk_factor_id"),
                 (2, ConditionTreatment, Treatment, "treatment_id"),

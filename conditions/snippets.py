@@ -144,26 +144,19 @@ def snippet(
     condition,
     concepts: list[Concept],
     *,
-    linked: LinkedNames | None = None,
+    linked: LinkedNames,
     patterns: list[re.Pattern] | None = None,
 ) -> SafeString:
     """The best sentence (or two) of the article for these concepts, matches marked.
 
-    `patterns`: concept_patterns(concepts), when the caller made them once for a page of results.
-
-    `linked`: the names of the condition's risk factors and treatments, when the caller read
-    them for a page of results at once (conditions/search.py); else they are read from its
-    links."""
+    `linked`: the names of the condition's risk factors and treatments, read for a page of
+    results at once (conditions/search.py). `patterns`: concept_patterns(concepts), when the
+    caller made them once for the page."""
     patterns = concept_patterns(concepts) if patterns is None else patterns
     language = content_language()
     texts = [
         localized_value(condition, name, language) or "" for name in ("summary", *SECTION_NAMES)
     ]
-    if linked is None:
-        linked = LinkedNames(
-            risk_factors=[link.risk_factor.name for link in condition.risk_factor_links.all()],
-            treatments=[link.treatment.name for link in condition.treatment_links.all()],
-        )
     # The linked risk factors and treatments, as sentences of their own ("Risk factors: …").
     for label, names in (
         (_("Risk factors:"), linked.risk_factors),
