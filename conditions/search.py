@@ -11,25 +11,23 @@ conditions migration 0013).
 The page's language picks the vector (GIN-indexed, kept by the database): English
 `search_vector`, or French `search_vector_fr`, whose text and queries are folded by the database's
 `conditions_fold` (lower case, no accents). A query written with search operators (quotes, OR,
--minus) is run as PostgreSQL's web search instead. Snippets are whole sentences
-(conditions/snippets.py).
+-minus) is run as PostgreSQL's web search instead. A page of results is one query, written in
+SQL (_results_sql): the page, how many results there are, and their linked names. Snippets are
+whole sentences (conditions/snippets.py).
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-import operator
+import math
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, TextField, Value, When
 
-from clinic.i18n import content_language, localized
+from clinic.i18n import content_language
 from conditions.models import (
     LIST_FIELDS,
     SEARCH_CONFIGS,
@@ -43,10 +41,11 @@ from conditions.models import (
 )
 from conditions.query import Concept, Interpretation, interpret, words_of
 from conditions.sections import SECTION_NAMES
-from conditions.snippets import LinkedNames, concept_patterns, marked, snippet
+from conditions.snippets import LinkedNames, concept_words, marked, snippet
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
+MAX_PAGE_NUMBER = 10**6  # beyond it, an OFFSET PostgreSQL would not take
 # ts_rank's weights for D, C, B, A: a title match is worth more than all the rest.
 WEIGHTS = [0.05, 0.2, 0.5, 1.0]
 _OPERATORS = re.compile(r'"|(?:^|\s)-\w|\sOR\s')
@@ -57,14 +56,6 @@ def _result_fields(language: str) -> tuple[str, ...]:
     page's language and in English, which stands in where a translation is missing."""
     codes = dict.fromkeys((language, "en"))
     return (*LIST_FIELDS, *(f"{name}_{code}" for name in SECTION_NAMES for code in codes))
-
-
-class _CountedPaginator(Paginator):
-    """A paginator told how many results there are, by the query that chose them."""
-
-    def __init__(self, object_list, per_page, count: int):
-        super().__init__(object_list, per_page)
-        self.count = count  # in place of the cached property's COUNT(*)
 
 
 @dataclass
@@ -103,13 +94,6 @@ def _vector(language: str) -> str:
     return "search_vector" if language == "en" else f"search_vector_{language}"
 
 
-def _text(value: str, language: str):
-    """A query's text as the language's vector holds words: folded, for French."""
-    if language == "en":
-        return value
-    return Func(Value(value), function="conditions_fold", output_field=TextField())
-
-
 def _quoted(phrase: str) -> str:
     """A word or phrase as one operand of to_tsquery: quoted, its words then matched as a
     phrase, as phraseto_tsquery would (stop words keep their place)."""
@@ -120,137 +104,161 @@ def _concept_text(concept: Concept) -> str:
     return "(" + " | ".join(_quoted(alternative) for alternative in concept.alternatives) + ")"
 
 
-def _tsquery(concepts: list[Concept], operator_: str, language: str) -> SearchQuery:
-    """One to_tsquery of these concepts joined by `operator_` ("&" or "|"): the database
-    parses a single text, where a query built of one phraseto_tsquery per alternative cost
-    Django milliseconds to compile for each of a search's queries."""
-    text = f" {operator_} ".join(_concept_text(concept) for concept in concepts)
-    return SearchQuery(_text(text, language), config=SEARCH_CONFIGS[language], search_type="raw")
+def _tsquery_text(concepts: list[Concept], operator_: str) -> str:
+    """One to_tsquery text of these concepts joined by `operator_` ("&" or "|")."""
+    return f" {operator_} ".join(_concept_text(concept) for concept in concepts)
 
 
-def _published(language: str):
-    # Only what a result shows; its body regions, risk factors and treatments are read as names,
-    # a page at a time (_linked_names), not as a model per link.
-    return Condition.objects.published().only(*_result_fields(language))
+@dataclass(frozen=True)
+class _Results:
+    """One way of choosing a search's results, read a page at a time (_results_sql)."""
 
+    language: str
+    query: str  # the text of the tsquery an article must match
+    rank_query: str  # and of the one it is ranked by
+    parse: str = "to_tsquery"  # or "websearch_to_tsquery", for a query with search operators
+    # When an article need not match them all: each concept's to_tsquery text, and the articles
+    # that match the most of them come first.
+    concepts: tuple[str, ...] = ()
 
-def _linked_names(conditions) -> dict[int, LinkedNames]:
-    """The names of these conditions' body regions, risk factors and treatments, in the active
-    language (with English where a translation is missing, as a page shows them), each in its
-    order on the condition's page: one query."""
-    found = {condition.pk: LinkedNames() for condition in conditions}
-    if not found:
-        return found
-    with connection.cursor() as cursor:
-        cursor.execute(_linked_names_sql(content_language()), {"ids": list(found)})
-        for kind, condition_id, name in cursor.fetchall():
-            linked = found[condition_id]
-            (linked.body_regions, linked.risk_factors, linked.treatments)[kind].append(name)
-    return found
+    def rows(self, *, offset=0, limit: int | None = RESULTS_PER_PAGE) -> list[Condition]:
+        """Conditions from `offset` on, each with `found`, how many there are in all, and the
+        names of its body regions, risk factors and treatments."""
+        sql = _results_sql(self.language, self.parse, bool(self.concepts))
+        params = {
+            "published": Condition.Status.PUBLISHED,
+            "query": self.query,
+            "rank_query": self.rank_query,
+            "concepts": list(self.concepts),
+            "weights": WEIGHTS,
+            "offset": offset,
+            "limit": limit,
+        }
+        return list(Condition.objects.raw(sql, params))
 
 
 @functools.cache
-def _linked_names_sql(language: str) -> str:
-    """_linked_names' query, written once per language (built with the ORM, a union of three
-    with translated names cost more to compile than to run). Its rows: (0 for a body region,
-    1 a risk factor, 2 a treatment; the condition; the name), in page order: regions as
-    BodyRegion's Meta orders them (order, name), links as theirs do (order, pk)."""
+def _results_sql(language: str, parse: str, counts_concepts: bool) -> str:
+    """The query for a page of results, written once per language and way of reading the query:
+    the ORM's compiling of a search's expressions cost more than running them. Filtered on the
+    vector, which the GIN index answers; counted by a window over the matching rows (all ranked
+    for the page anyway), so the page knows how many there are without a second query; and each
+    result with its linked names, in the page's language (English where a translation is
+    missing), each in its order on the condition's page: regions as BodyRegion's Meta orders
+    them, links as theirs do."""
+    config = SEARCH_CONFIGS[language]
+    vector = f'"{_vector(language)}"'
 
-    def name(table: str) -> str:
-        english = f'"{table}"."name_{settings.LANGUAGE_CODE}"'
+    def tsquery(text: str) -> str:
+        # The French vector holds words folded (conditions_fold): so must its queries.
+        folded = text if language == "en" else f"conditions_fold({text})"
+        return f"{parse}('{config}'::regconfig, {folded})"
+
+    def localized_sql(table: str, field: str) -> str:
+        english = f'{table}."{field}_{settings.LANGUAGE_CODE}"'
         if language == settings.LANGUAGE_CODE:
             return english
-        return f"""COALESCE(NULLIF("{table}"."name_{language}", ''), {english})"""
+        return f"""COALESCE(NULLIF({table}."{field}_{language}", ''), {english})"""
 
-    def names(kind: int, links: str, target, column: str, order: str, then: str) -> str:
-        table = target._meta.db_table
+    def names(links: str, target, column: str, order: str) -> str:
+        table = f'"{target._meta.db_table}"'
         return (
-            f"SELECT {kind} AS kind, link.condition_id, {order} AS position, {then}, "
-            f'{name(table)} AS name FROM "{links}" link JOIN "{table}" '
-            f'ON "{table}".id = link."{column}" WHERE link.condition_id = ANY(%(ids)s)'
+            f'ARRAY(SELECT {localized_sql(table, "name")} FROM "{links}" link '
+            f'JOIN {table} ON {table}.id = link."{column}" '
+            f"WHERE link.condition_id = page.id ORDER BY {order})"
         )
 
     region = f'"{BodyRegion._meta.db_table}"'
-    parts = [
+    matched = (
+        f"(SELECT count(*) FROM unnest(%(concepts)s::text[]) AS concept "
+        f"WHERE {vector} @@ {tsquery('concept')})"
+        if counts_concepts
+        else "0"
+    )
+    condition = f'"{Condition._meta.db_table}"'
+    # Read for the page's rows alone, after the ranking: the sections' text is most of a row.
+    columns = ", ".join(["id", *(f'{condition}."{name}"' for name in _result_fields(language))])
+    return f"""
+        SELECT {columns}, page.rank, page.matched, page.found,
+            {
         names(
-            0,
             Condition.body_regions.through._meta.db_table,
             BodyRegion,
             "bodyregion_id",
-            f'{region}."order"',
-            f"{region}.name AS then_name, 0 AS then_id",
-        ),
-        *(
-            names(kind, model._meta.db_table, target, column, 'link."order"', "'', link.id")
-            for kind, model, target, column in (
-                (1, ConditionRiskFactor, RiskFactor, "risk_factor_id"),
-                (2, ConditionTreatment, Treatment, "treatment_id"),
-            )
-        ),
-    ]
-    return (
-        f"SELECT kind, condition_id, name FROM ({' UNION ALL '.join(parts)}) AS linked "
-        "ORDER BY kind, condition_id, position, then_name, then_id"
-    )
+            f'{region}."order", {region}.name',
+        )
+    } AS region_names,
+            {
+        names(
+            ConditionRiskFactor._meta.db_table,
+            RiskFactor,
+            "risk_factor_id",
+            'link."order", link.id',
+        )
+    } AS risk_factor_names,
+            {
+        names(ConditionTreatment._meta.db_table, Treatment, "treatment_id", 'link."order", link.id')
+    } AS treatment_names
+        FROM (
+            SELECT id,
+                ts_rank(%(weights)s::float4[], {vector}, {tsquery("%(rank_query)s")}) AS rank,
+                {matched} AS matched,
+                {localized_sql(condition, "title")} AS sort_title,
+                count(*) OVER () AS found
+            FROM {condition}
+            WHERE status = %(published)s AND {vector} @@ {tsquery("%(query)s")}
+            ORDER BY matched DESC, rank DESC, sort_title
+            LIMIT %(limit)s OFFSET %(offset)s
+        ) AS page
+        JOIN {condition} USING (id)
+        ORDER BY page.matched DESC, page.rank DESC, page.sort_title
+    """
+
+
+def _choices(query: str | Interpretation, language: str | None = None) -> list[_Results]:
+    """Where a query's results come from, in the order to try them: the articles that match
+    every concept, best first; when none does and there are several concepts, those matching
+    some, the most first."""
+    language = _language(language)
+    interpretation = interpret(query, language) if isinstance(query, str) else query
+    concepts = interpretation.concepts
+    if not concepts:
+        return []
+    some = _tsquery_text(concepts, "|")
+    choices = [_Results(language, _tsquery_text(concepts, "&"), some)]
+    if len(concepts) > 1:
+        concept_texts = tuple(_concept_text(concept) for concept in concepts)
+        choices.append(_Results(language, some, some, concepts=concept_texts))
+    return choices
 
 
 def matching_conditions(query: str | Interpretation, language: str | None = None):
-    """Published conditions for a query (or its concepts), best first (see the module's
-    docstring)."""
-    return _matches(query, language)[0]
+    """Published conditions for a query (or its concepts), best first, as a list (see the
+    module's docstring)."""
+    for results in _choices(query, language):
+        if conditions := results.rows(limit=None):
+            return conditions
+    return []
 
 
-def _matches(query: str | Interpretation, language: str | None = None):
-    """matching_conditions(), and how many there are, counted as they are chosen."""
-    language = _language(language)
-    interpretation = interpret(query, language) if isinstance(query, str) else query
-    vector = _vector(language)
-    concepts = interpretation.concepts
-    if not concepts:
-        return Condition.objects.none(), 0
-    some = _tsquery(concepts, "|", language)
-    every = _tsquery(concepts, "&", language)
-    # Filtered on the vector itself, so the GIN index finds the rows (a filter on `matched`
-    # alone made PostgreSQL test every article's vector). Counting those matching every
-    # concept first: the page needs the count, and a search mostly has some.
-    published = Condition.objects.published()
-    chosen = every
-    count = published.filter(**{vector: every}).count()
-    if not count and len(concepts) > 1:
-        chosen = some
-        count = published.filter(**{vector: some}).count()
-    if not count:
-        return Condition.objects.none(), 0
-    conditions = (
-        _published(language)
-        .filter(**{vector: chosen})
-        .annotate(rank=SearchRank(F(vector), some, weights=WEIGHTS))
-    )
-    if chosen is every:
-        return conditions.order_by("-rank", localized("title").asc()), count
-    matched = functools.reduce(
-        operator.add,
-        [
-            Case(When(**{vector: _tsquery([concept], "|", language)}, then=1), default=0)
-            for concept in concepts
-        ],
-    )
-    conditions = conditions.annotate(matched=Value(0, output_field=IntegerField()) + matched)
-    return conditions.order_by("-matched", "-rank", localized("title").asc()), count
-
-
-def _web_search(query_text: str, language: str):
-    """A query with search operators, as PostgreSQL's web search reads it."""
-    vector = _vector(language)
-    query = SearchQuery(
-        _text(query_text, language), config=SEARCH_CONFIGS[language], search_type="websearch"
-    )
-    return (
-        _published(language)
-        .filter(**{vector: query})
-        .annotate(rank=SearchRank(F(vector), query, weights=WEIGHTS))
-        .order_by("-rank", localized("title").asc())
-    )
+def _page(results: _Results, page_number) -> Page:
+    """A page of these results, counted by the query that reads it. A number past the last page
+    (or before the first) gets the last, as Paginator.get_page gives it."""
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        number = 1
+    rows = []
+    if 1 <= number <= MAX_PAGE_NUMBER:
+        rows = results.rows(offset=(number - 1) * RESULTS_PER_PAGE)
+    if not rows and number != 1:
+        first = results.rows(limit=1)
+        count = first[0].found if first else 0
+        number = max(1, math.ceil(count / RESULTS_PER_PAGE))
+        rows = results.rows(offset=(number - 1) * RESULTS_PER_PAGE) if count else []
+    paginator = Paginator(rows, RESULTS_PER_PAGE)
+    paginator.count = rows[0].found if rows else 0  # in place of its len(rows)
+    return Page(rows, number, paginator)
 
 
 def suggestions_for(query_text: str) -> list[Suggestion]:
@@ -280,19 +288,21 @@ def search(raw_query: str | None, *, page_number=1) -> SearchOutcome:
         interpretation = Interpretation(
             concepts=[Concept(word, (word,)) for word in words_of(query_text) if word != "or"]
         )
-        paginator = Paginator(_web_search(query_text, language), RESULTS_PER_PAGE)
+        # As PostgreSQL's web search reads it.
+        choices = [_Results(language, query_text, query_text, parse="websearch_to_tsquery")]
     else:
         interpretation = interpret(query_text, language)
-        conditions, count = _matches(interpretation, language)
-        paginator = _CountedPaginator(conditions, RESULTS_PER_PAGE, count)
-    page = paginator.get_page(page_number)
-    patterns = concept_patterns(interpretation.concepts)
-    linked = _linked_names(page.object_list)
+        choices = _choices(interpretation, language)
+    page = Paginator([], RESULTS_PER_PAGE).page(1)  # when the query has no words that matter
+    for results in choices:
+        page = _page(results, page_number)
+        if page.paginator.count:
+            break
+    words = concept_words(interpretation.concepts)
+    patterns = [concept.pattern for concept in words]
     for condition in page.object_list:
-        condition.region_names = linked[condition.pk].body_regions
-        condition.snippet = snippet(
-            condition, interpretation.concepts, linked=linked[condition.pk], patterns=patterns
-        )
+        linked = LinkedNames(condition.risk_factor_names, condition.treatment_names)
+        condition.snippet = snippet(condition, interpretation.concepts, linked=linked, words=words)
         condition.names_snippet = marked(", ".join(condition.alternate_names), patterns)
     outcome = SearchOutcome(
         query=query_text,

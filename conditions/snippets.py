@@ -34,14 +34,9 @@ def _plain(line: str) -> str:
     return _EMPHASIS.sub("", _LINK.sub(r"\1", _LIST_MARK.sub("", line))).strip()
 
 
-def sentences_of(text: str) -> list[list[str]]:
-    """The text's paragraphs (and list items), each as its sentences."""
-    paragraphs = []
-    for line in (text or "").splitlines():
-        line = _plain(line)
-        if line:
-            paragraphs.append([part.strip() for part in _SENTENCE_END.split(line) if part.strip()])
-    return paragraphs
+def _sentences(line: str) -> list[str]:
+    """A line of Markdown's sentences, as the reader sees them."""
+    return [part.strip() for part in _SENTENCE_END.split(_plain(line)) if part.strip()]
 
 
 class _Unaccent(dict):
@@ -70,25 +65,54 @@ _UNMARKED_WORDS = (
 _UNMARKED = frozenset(_UNMARKED_WORDS.split())
 
 
-def _pattern(words: list[str]) -> re.Pattern | None:
-    """Words starting like these ("cramp" finds "cramps", "cramping")."""
-    stems = sorted(
-        {_unaccented(word) for word in words if len(word) > 1 and word not in _UNMARKED},
+def _stems(words: list[str]) -> list[str]:
+    """The starts of words to look for, longest first: a word's, unless a shorter one starts it
+    ("sore" finds all that "soreness" would, as a word starting like it)."""
+    stems = {_unaccented(word) for word in words if len(word) > 1 and word not in _UNMARKED}
+    return sorted(
+        (
+            stem
+            for stem in stems
+            if not any(other != stem and stem.startswith(other) for other in stems)
+            or "'" in stem  # "knee's" marks more than "knee" does
+        ),
         key=len,
         reverse=True,
     )
-    if not stems:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*")
 
 
-def concept_patterns(concepts: list[Concept]) -> list[re.Pattern]:
-    patterns = []
+@dataclass(frozen=True)
+class ConceptWords:
+    """A concept's words as a snippet finds them in folded text: any word starting like one of
+    its stems ("cramp" finds "cramps", "cramping")."""
+
+    stems: tuple[str, ...]
+    pattern: re.Pattern  # for marking them
+
+    def found_in(self, folded: str) -> bool:
+        """Whether `folded` has a word starting like a stem: the pattern's search, at the speed
+        of str.find (a regular expression of alternatives tries every position of the text)."""
+        for stem in self.stems:
+            start = folded.find(stem)
+            while start != -1:
+                if not start or not _is_word_character(folded[start - 1]):
+                    return True
+                start = folded.find(stem, start + 1)
+        return False
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_"  # a regular expression's \w
+
+
+def concept_words(concepts: list[Concept]) -> list[ConceptWords]:
+    found = []
     for concept in concepts:
-        pattern = _pattern([word for phrase in concept.alternatives for word in words_of(phrase)])
-        if pattern is not None:
-            patterns.append(pattern)
-    return patterns
+        stems = _stems([word for phrase in concept.alternatives for word in words_of(phrase)])
+        if stems:
+            pattern = re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")\w*")
+            found.append(ConceptWords(tuple(stems), pattern))
+    return found
 
 
 def marked(text: str, patterns: list[re.Pattern]) -> SafeString:
@@ -110,34 +134,54 @@ def marked(text: str, patterns: list[re.Pattern]) -> SafeString:
 
 @dataclass(frozen=True)
 class LinkedNames:
-    """A condition's body regions', risk factors' and treatments' names, in their order on its
-    page (a snippet quotes the risk factors and treatments; a result lists the regions)."""
+    """A condition's risk factors' and treatments' names, in their order on its page: a snippet
+    quotes them."""
 
-    body_regions: list[str] = field(default_factory=list)
     risk_factors: list[str] = field(default_factory=list)
     treatments: list[str] = field(default_factory=list)
 
 
-def _candidates(texts: list[tuple[str, list]]):
-    """Each sentence of these texts in reading order, as (paragraph, index, the concepts it
-    matches); each text comes with the concepts' patterns found in it, (n, pattern)."""
+def _folded(text: str) -> str:
+    """The text as concepts are looked for in it: folded, without emphasis marks."""
+    if "*" in text or "_" in text or "`" in text:  # str.find's speed, not a pattern's
+        text = _EMPHASIS.sub("", text)
+    return _unaccented(text)
+
+
+def _candidates(texts: list[tuple[str, list[int]]], words: list[ConceptWords]):
+    """The sentences of these texts that may be chosen, in reading order, as (paragraph, index,
+    the concepts it matches). Each text comes with the concepts found in it (indexes into
+    `words`).
+
+    A line (a paragraph, a list item) is split into sentences only where the concepts found in
+    it are more than an earlier sentence matched: a sentence of it could not match more than
+    that one, which comes first, so it could be neither the best nor the one added for missing
+    concepts. The first line with a sentence is always read: that one stands in when nothing
+    matches."""
     seen = set()
+    matched = []  # the concepts each sentence so far matched, none a subset of another
     for text, found in texts:
-        if seen and not found:
-            # No sentence of it can match: only the first sentence met stands in for those
-            # (the snippet when nothing matches), and that one is in already.
+        if matched and _covered(found, matched):
             continue
-        for paragraph in sentences_of(text):
+        for line in text.splitlines():
+            folded_line = _folded(line) if found else ""
+            in_line = [n for n in found if words[n].found_in(folded_line)]
+            if matched and _covered(in_line, matched):
+                continue
+            paragraph = _sentences(line)
             for index, sentence in enumerate(paragraph):
                 if sentence in seen:  # the summary repeated in the overview counts once
                     continue
                 seen.add(sentence)
-                folded = _unaccented(sentence) if found else ""
-                yield (
-                    paragraph,
-                    index,
-                    frozenset(n for n, pattern in found if pattern.search(folded)),
-                )
+                folded = _unaccented(sentence) if in_line else ""
+                hits = frozenset(n for n in in_line if words[n].found_in(folded))
+                if not _covered(hits, matched):
+                    matched = [*(m for m in matched if not m <= hits), hits]
+                yield paragraph, index, hits
+
+
+def _covered(concepts, matched: list[frozenset]) -> bool:
+    return any(m.issuperset(concepts) for m in matched)
 
 
 def snippet(
@@ -145,14 +189,14 @@ def snippet(
     concepts: list[Concept],
     *,
     linked: LinkedNames,
-    patterns: list[re.Pattern] | None = None,
+    words: list[ConceptWords] | None = None,
 ) -> SafeString:
     """The best sentence (or two) of the article for these concepts, matches marked.
 
     `linked`: the names of the condition's risk factors and treatments, read for a page of
-    results at once (conditions/search.py). `patterns`: concept_patterns(concepts), when the
-    caller made them once for the page."""
-    patterns = concept_patterns(concepts) if patterns is None else patterns
+    results at once (conditions/search.py). `words`: concept_words(concepts), when the caller
+    made them once for the page."""
+    words = concept_words(concepts) if words is None else words
     language = content_language()
     texts = [
         localized_value(condition, name, language) or "" for name in ("summary", *SECTION_NAMES)
@@ -164,16 +208,15 @@ def snippet(
     ):
         if names:
             texts.append(f"{label} {', '.join(names)}.")
-    # Each text with the concepts' patterns found in it, (n, pattern).
-    found = [
-        (text, [(n, pattern) for n, pattern in enumerate(patterns) if pattern.search(folded)])
-        for text, folded in ((text, _unaccented(text)) for text in texts)
-    ]
+    scanned = []  # (text, the concepts found in it)
+    for text in texts:
+        folded = _folded(text)
+        scanned.append((text, [n for n, w in enumerate(words) if w.found_in(folded)]))
     # The concepts the article's text has at all: the first sentence that matches all of them
     # is the one chosen (none can match more), so the rest need not be read.
-    reachable = frozenset(n for _, in_text in found for n, _ in in_text)
+    reachable = frozenset(n for _, found in scanned for n in found)
     candidates = []  # (paragraph, index, the concepts it matches)
-    for candidate in _candidates(found):
+    for candidate in _candidates(scanned, words):
         candidates.append(candidate)
         if candidate[2] == reachable:
             break
@@ -185,11 +228,11 @@ def snippet(
     chosen = paragraph[index]
     if len(chosen) < SHORT_SENTENCE and index + 1 < len(paragraph):
         chosen = f"{chosen} {paragraph[index + 1]}"
-    missing = set(range(len(patterns))) - hits
+    missing = set(range(len(words))) - hits
     if missing:
         other = max(candidates, key=lambda c: len(c[2] & missing))
         if other[2] & missing:
             chosen = f"{chosen} … {other[0][other[1]]}"
     if len(chosen) > MAX_SNIPPET:
         chosen = chosen[: MAX_SNIPPET - 1].rsplit(" ", 1)[0] + "…"
-    return marked(chosen[:1].upper() + chosen[1:], patterns)
+    return marked(chosen[:1].upper() + chosen[1:], [w.pattern for w in words])

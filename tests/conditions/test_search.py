@@ -178,8 +178,14 @@ def test_results_are_paged(client):
     assert len(first.context["outcome"].page.object_list) == 20
     assert len(second.context["outcome"].page.object_list) == 5
     assert "Page 1 of 2" in first.content.decode()
-    assert client.get("/search/", {"q": "sprain", "page": "zzz"}).status_code == 200
-    assert client.get("/search/", {"q": "sprain", "page": "999"}).status_code == 200
+    assert second.context["outcome"].page.paginator.count == 25
+    assert "Page 2 of 2" in second.content.decode()
+    # Not a page number: the first page; past the last (or before the first): the last.
+    for number, shown in [("zzz", 1), ("999", 2), ("0", 2), ("-3", 2), ("9" * 30, 2)]:
+        response = client.get("/search/", {"q": "sprain", "page": number})
+        assert response.status_code == 200, number
+        assert response.context["outcome"].page.number == shown, number
+        assert len(response.context["outcome"].page.object_list) == (20 if shown == 1 else 5)
 
 
 def test_a_nul_character_in_the_query_is_not_a_server_error(client):
