@@ -7,11 +7,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from bookings import services
 from bookings.availability import local_today
 from bookings.models import Appointment, AppointmentEvent, Patient
-from tests.bookings.conftest import LA, local
+from tests.bookings.conftest import LA, local, next_weekday_after
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,13 @@ NOW = local(2026, 11, 25, 12)
 TUESDAY = local(2026, 12, 1, 10)
 
 
-def book(therapist, service, starts_at, **kwargs):
+def book(therapist, service, starts_at, *, now=NOW, **kwargs):
     return services.book_appointment(
         service=service,
         therapist=therapist,
         starts_at=starts_at,
         patient=services.PatientDetails(name="Pat Example", email="pat@example.com", phone="650"),
-        now=NOW,
+        now=now,
         notify=False,
         **kwargs,
     )
@@ -104,16 +105,20 @@ def test_the_schedules_attendance_buttons_record_the_therapist(client, alex_user
 
 
 def test_an_admin_edit_records_the_admin(client, admin_user, alex, follow_up):
-    appointment = book(alex, follow_up, TUESDAY, reason="Calf")
+    # The admin refuses a time in the past on the real clock: dates from today.
+    tuesday = next_weekday_after(7, weekday=1)
+    thursday = tuesday + timedelta(days=2)
+    starts_at = local(tuesday.year, tuesday.month, tuesday.day, 10)
+    appointment = book(alex, follow_up, starts_at, reason="Calf", now=timezone.now())
     client.force_login(admin_user)
-    new_start = local(2026, 12, 3, 15)
+    new_start = local(thursday.year, thursday.month, thursday.day, 15)
     response = client.post(
         f"/admin/bookings/appointment/{appointment.pk}/change/",
         {
             "therapist": alex.pk,
             "service": follow_up.pk,
             "patient": appointment.patient.pk,
-            "starts_at_0": "2026-12-03",
+            "starts_at_0": thursday.isoformat(),
             "starts_at_1": "15:00:00",
             "status": "booked",
             "reason": "Calf and ankle",
@@ -123,13 +128,16 @@ def test_an_admin_edit_records_the_admin(client, admin_user, alex, follow_up):
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.starts_at == new_start
+    moved = (
+        f"Moved from Tue {tuesday.day} {tuesday:%b} 10:00 to Thu {thursday.day} {thursday:%b} 15:00"
+    )
     assert history(appointment)[1:] == [
-        ("moved", "admin", "Moved from Tue 1 Dec 10:00 to Thu 3 Dec 15:00"),
+        ("moved", "admin", moved),
         ("edited", "admin", "Changed reason"),
     ]
     page = client.get(f"/admin/bookings/appointment/{appointment.pk}/change/").content.decode()
     assert "History: who did what" in page
-    assert "Moved from Tue 1 Dec 10:00 to Thu 3 Dec 15:00" in page
+    assert moved in page
     assert "by admin" in page and "by the patient online" in page
     assert page.index("Booked online") < page.index("Moved from")
 
