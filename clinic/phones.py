@@ -7,6 +7,7 @@ regions of the clinic's own numbers: a French patient's `06 12 34 56 78` on the 
 still found to be French when exactly one of those regions makes it a valid number.
 """
 
+import functools
 from collections.abc import Iterable
 
 import phonenumbers
@@ -70,8 +71,10 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=1024)
 def format_phone(e164: str) -> str:
-    """E.164 in its country's international format; anything unparseable is shown as stored."""
+    """E.164 in its country's international format; anything unparseable is shown as stored.
+    Remembered: the clinic's own numbers are formatted on every page and in every email."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
@@ -79,6 +82,7 @@ def format_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@functools.lru_cache(maxsize=1024)
 def phone_region(e164: str) -> str | None:
     """The country (ISO 3166 code) of an E.164 number, e.g. "FR"."""
     try:
