@@ -10,6 +10,13 @@ commits. As for the content version (conditions migration 0006), the sequence is
 column, so a TRUNCATE ... RESTART IDENTITY cannot hand out a number twice.
 
 The migrations that make the triggers (clinic 0005, bookings 0018) take their SQL from here.
+
+Since bookings 0020 the triggers are deferred constraint triggers, one firing per row written, at
+commit: the row's lock is held from then to the end of the commit, not from a transaction's first
+write. Bumped at its first write, it made every booking wait for the one before it to commit, at
+any therapist and any time: the one place all of them queued. A test's transaction never
+commits; tests that read cached free times make these triggers fire at each statement
+(`IMMEDIATE_SQL`).
 """
 
 from django.db import migrations
@@ -45,3 +52,52 @@ def trigger_operations(tables: list[str]) -> list[migrations.RunSQL]:
         )
         for table in tables
     ]
+
+
+# Every table whose rows free times come from (clinic 0005, bookings 0018).
+TABLES = [
+    "clinic_openinghours",
+    "clinic_closure",
+    "clinic_clinicprofile",
+    "bookings_appointment",
+    "bookings_appointmentresource",
+    "bookings_bookingrules",
+    "bookings_resource",
+    "bookings_resourceneed",
+    "bookings_resourceunavailability",
+    "bookings_service",
+    "bookings_therapist",
+    "bookings_therapist_services",
+    "bookings_timeoff",
+    "bookings_workinghours",
+]
+
+
+def _trigger(table: str) -> str:
+    return f"{table}_availability_version"
+
+
+def deferred_trigger_operations(tables: list[str]) -> list[migrations.RunSQL]:
+    """For each table, trigger_operations' statement trigger replaced by a deferred constraint
+    trigger (rows) and a statement trigger for TRUNCATE, which a row trigger cannot see."""
+    return [
+        migrations.RunSQL(
+            f"DROP TRIGGER {_trigger(table)} ON {table}; "
+            f"CREATE CONSTRAINT TRIGGER {_trigger(table)} "
+            f"AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED "
+            f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}(); "
+            f"CREATE TRIGGER {_trigger(table)}_truncate AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();",
+            f"DROP TRIGGER {_trigger(table)}_truncate ON {table}; "
+            f"DROP TRIGGER {_trigger(table)} ON {table}; "
+            f"CREATE TRIGGER {_trigger(table)} "
+            f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();",
+        )
+        for table in tables
+    ]
+
+
+# The bumps at each statement, for the rest of the transaction: for a test, whose transaction
+# is rolled back, never committed.
+IMMEDIATE_SQL = f"SET CONSTRAINTS {', '.join(_trigger(table) for table in TABLES)} IMMEDIATE"

@@ -19,9 +19,11 @@ Each change to an appointment writes an `AppointmentEvent` in the same transacti
 None for the patient's own online actions and for the system), what, and a sentence a person can
 read ("Moved from Tue 1 Dec 10:00 to Wed 2 Dec 11:30").
 
-A therapist's row is the lock that orders their diary: booking, moving to them and blocking time
-off each take it (`_lock_therapist`) before checking, so a booking and time off covering it can
-never both succeed.
+A therapist's row is the lock that orders their diary: moving to them and blocking time off take
+it (`_lock_therapist`) before checking, and a new booking takes it in share mode
+(`_share_therapist_lock`), so a booking and time off covering it can never both succeed, while
+bookings with the same therapist run side by side and the exclusion constraint decides between
+two for overlapping times.
 
 The database has the last word on overlaps (the exclusion constraints on Appointment): a
 therapist's overlap becomes `slot_taken` and a patient's `patient_busy`, caught inside a savepoint

@@ -26,9 +26,9 @@ from bookings.notifications import emails
 from bookings.services import intake, resources
 from bookings.services.common import (
     _lock,
-    _lock_therapist,
     _record,
     _save_guarded,
+    _share_therapist_lock,
     logger,
     refusal,
     refuse,
@@ -236,7 +236,7 @@ def _book(
     privacy_agreed_at: datetime | None,
     rules: BookingRules,
 ) -> Appointment:
-    _lock_therapist(therapist)
+    _share_therapist_lock(therapist)
     _check_slot(
         service=service,
         therapist=therapist,

@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING, NoReturn
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -115,6 +115,22 @@ def _lock_therapist(therapist: Therapist) -> Therapist:
     row referencing the therapist takes.
     """
     return Therapist.objects.select_for_update(no_key=True).get(pk=therapist.pk)
+
+
+def _share_therapist_lock(therapist: Therapist) -> None:
+    """Hold the therapist's row in share mode until commit: what a new booking takes.
+
+    Bookings with the same therapist then check and write side by side, not one at a time (two
+    for overlapping times: the exclusion constraint keeps the first to commit, and the other is
+    `slot_taken`), while time off and moves, which take the row's lock (`_lock_therapist`),
+    still wait for every booking in progress, and bookings for them: a booking and time off
+    covering it never both succeed. Under load most patients with no preference book the first
+    therapist listed, and queueing all of them on one row left the cores idle.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT 1 FROM "{Therapist._meta.db_table}" WHERE id = %s FOR SHARE', [therapist.pk]
+        )
 
 
 def _lock(appointment: Appointment) -> Appointment:

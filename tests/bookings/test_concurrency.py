@@ -4,14 +4,18 @@ Transactional tests: every thread commits for real, so the exclusion constraint 
 email index are what decide, exactly as between two gunicorn workers.
 """
 
+import threading
 from datetime import datetime, time, timedelta
+from functools import partial
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 
 from bookings import services
 from bookings.forms import format_start
-from bookings.models import Appointment, OutgoingEmail, Patient
+from bookings.models import Appointment, OutgoingEmail, Patient, TimeOff
 from tests.bookings.conftest import LA, confirm_form, local, next_weekday_after
 from tests.concurrency import run_at_once
 
@@ -235,3 +239,131 @@ def test_a_double_click_on_confirm_with_no_preference_books_once(alex, sam, foll
     assert appointment.manage_token in first_click.get("/book/confirmed/").content.decode()
     # The second click clashed with its own first booking: no "someone tried" email for that.
     assert list(OutgoingEmail.objects.values_list("kind", flat=True)) == ["booked"]
+
+
+class _HeldOpen:
+    """A booking of TEN paused inside its transaction, after its row is written, until
+    released: what another worker sees while that booking is in progress."""
+
+    def __init__(self, monkeypatch, therapist, service):
+        from bookings.services import booking as booking_module
+
+        self.inside, self.release = threading.Event(), threading.Event()
+        self.outcome = []
+        record = booking_module._record
+
+        def pausing_record(appointment, **kwargs):
+            if appointment.starts_at == TEN:
+                self.inside.set()
+                assert self.release.wait(timeout=30)
+            return record(appointment, **kwargs)
+
+        monkeypatch.setattr(booking_module, "_record", pausing_record)
+        self.thread = threading.Thread(
+            target=self._book, args=(booking_job(therapist, service, TEN, "first@example.com"),)
+        )
+
+    def _book(self, job):
+        try:
+            self.outcome.append(("ok", job()))
+        except ValidationError as error:
+            self.outcome.append(("refused", error.code))
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.inside.wait(timeout=30), "the first booking never reached its pause"
+        return self
+
+    def __exit__(self, *exc_info):
+        self.release.set()
+        self.thread.join(timeout=30)
+
+
+def in_a_thread(job, *, seconds):
+    """`job()` in a thread with its own connection: its outcome, or None if it had not
+    finished within `seconds` (it is then left to finish)."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(("ok", job()))
+        except ValidationError as error:
+            outcome.append(("refused", error.code))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=seconds)
+    return (outcome[0] if outcome else None), thread
+
+
+def test_bookings_with_one_therapist_at_other_times_do_not_queue_behind_each_other(
+    alex, follow_up, monkeypatch
+):
+    # Most patients with no preference book the first therapist listed: under load, each one
+    # waiting for the booking before it to commit left the cores idle.
+    with _HeldOpen(monkeypatch, alex, follow_up) as first:
+        later = booking_job(alex, follow_up, TEN + timedelta(hours=3), "second@example.com")
+        second, _thread = in_a_thread(later, seconds=10)
+        assert second is not None and second[0] == "ok", "the second booking waited for the first"
+        assert first.thread.is_alive()  # still inside its transaction
+    assert first.outcome[0][0] == "ok"
+    assert Appointment.objects.active().filter(therapist=alex).count() == 2
+
+
+def test_time_off_waits_for_a_booking_in_progress_and_then_refuses_to_cover_it(
+    alex, follow_up, monkeypatch
+):
+    block = partial(
+        services.block_time_off,
+        therapist=alex,
+        starts_at=TEN - timedelta(hours=1),
+        ends_at=TEN + timedelta(hours=2),
+        now=NOW,
+    )
+    with _HeldOpen(monkeypatch, alex, follow_up):
+        blocked, thread = in_a_thread(block, seconds=1)
+        assert blocked is None  # waiting for the booking's share of the therapist's row
+    thread.join(timeout=30)
+    assert Appointment.objects.active().filter(therapist=alex, starts_at=TEN).exists()
+    assert not TimeOff.objects.filter(therapist=alex).exists()
+
+
+def test_a_booking_waits_for_time_off_in_progress_and_then_is_refused(alex, follow_up):
+    # The other order: time off holding the therapist's row, a booking inside it waits, then
+    # sees it.
+    from bookings.services import time_off as time_off_module
+
+    inside, release = threading.Event(), threading.Event()
+    real_lock = time_off_module._lock_therapist
+
+    def lock_and_pause(therapist):
+        locked = real_lock(therapist)
+        inside.set()
+        assert release.wait(timeout=30)
+        return locked
+
+    def block():
+        time_off_module._lock_therapist = lock_and_pause
+        try:
+            return services.block_time_off(
+                therapist=alex,
+                starts_at=TEN - timedelta(hours=1),
+                ends_at=TEN + timedelta(hours=2),
+                now=NOW,
+            ).pk
+        finally:
+            time_off_module._lock_therapist = real_lock
+
+    blocked, blocking = in_a_thread(block, seconds=0)
+    assert inside.wait(timeout=30)
+    booked, booking = in_a_thread(booking_job(alex, follow_up, TEN, "p@example.com"), seconds=1)
+    assert booked is None  # waiting for the time off
+    release.set()
+    blocking.join(timeout=30)
+    booking.join(timeout=30)
+    assert TimeOff.objects.filter(therapist=alex).exists()
+    assert not Appointment.objects.filter(therapist=alex).exists()
