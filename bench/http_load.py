@@ -240,10 +240,15 @@ def confirm_burst(base: str, *, users: int, each: int) -> dict:
         response = session.post(url, form, allow_redirects=False, timeout=60)
         return time.perf_counter() - started, response.status_code
 
+    cpu_before = cpu_seconds_by_program()
     started = time.perf_counter()
     with ThreadPoolExecutor(users) as pool:
         answers = list(pool.map(submit, reviewed))
     elapsed = time.perf_counter() - started
+    cpu = {
+        program: seconds - cpu_before.get(program, 0.0)
+        for program, seconds in cpu_seconds_by_program().items()
+    }
     latencies = sorted(seconds * 1000 for seconds, _ in answers)
     statuses = Counter(status for _, status in answers)
     return {
@@ -254,7 +259,36 @@ def confirm_burst(base: str, *, users: int, each: int) -> dict:
         "count": len(answers),
         "booked": statuses[302],
         "taken": statuses[409],
+        "cpu": cpu,
+        "elapsed": elapsed,
     }
+
+
+def cpu_seconds_by_program() -> dict[str, float]:
+    """CPU seconds used so far by the stack's programs on this machine (Linux's /proc): the
+    gunicorn workers, PostgreSQL's processes, nginx, and this script (the patients' threads).
+    Empty where there is no /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = Counter()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(entry.name) == os.getpid():
+            program = "the patients (this script)"
+        elif "gunicorn" in command:
+            program = "gunicorn"
+        elif command.startswith("postgres") or "/postgres " in command:
+            program = "PostgreSQL"
+        elif command.startswith("nginx"):
+            program = "nginx"
+        else:
+            continue
+        # utime and stime, the 14th and 15th fields of stat (after the command's parentheses).
+        found[program] += (int(fields[11]) + int(fields[12])) / ticks
+    return dict(found)
 
 
 def double_bookings(database_url: str) -> tuple[int, int]:
@@ -337,6 +371,17 @@ def main() -> None:
             f"  ({burst['count']} patients on the review page pressed Confirm, {args.users} at a "
             f"time: {burst['booked']} booked, {burst['taken']} told the time was just taken)"
         )
+        if burst["cpu"]:
+            # Where the submissions' time went, on the machine's cores.
+            shares = ", ".join(
+                f"{program} {seconds / burst['count'] * 1000:.1f} ms"
+                for program, seconds in sorted(burst["cpu"].items(), key=lambda item: -item[1])
+            )
+            busy = sum(burst["cpu"].values()) / burst["elapsed"]
+            print(
+                f"  CPU a submission: {shares}; {busy:.1f} of {os.cpu_count()} cores busy "
+                f"during the burst"
+            )
         active, overlapping = double_bookings(database_url)
         print(f"  {active} active appointments afterwards, {overlapping} double bookings")
         if overlapping:
