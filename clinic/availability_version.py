@@ -16,7 +16,7 @@ commit: the row's lock is held from then to the end of the commit, not from a tr
 write. Bumped at its first write, it made every booking wait for the one before it to commit, at
 any therapist and any time: the one place all of them queued. A test's transaction never
 commits; tests that read cached free times make these triggers fire at each statement
-(`IMMEDIATE_SQL`).
+(`bump_at_each_statement`).
 """
 
 from django.db import migrations
@@ -42,7 +42,9 @@ DROP_FUNCTION = f"DROP FUNCTION {FUNCTION}(); DROP SEQUENCE {SEQUENCE};"
 
 
 def trigger_operations(tables: list[str]) -> list[migrations.RunSQL]:
-    """One reversible RunSQL per table: any write to it bumps the availability version."""
+    """One reversible RunSQL per table: any write to it bumps the availability version. The
+    statement triggers of clinic 0005 and bookings 0018; a new table takes the deferred kind
+    (deferred_trigger_operations)."""
     return [
         migrations.RunSQL(
             f"CREATE TRIGGER {table}_availability_version "
@@ -54,50 +56,73 @@ def trigger_operations(tables: list[str]) -> list[migrations.RunSQL]:
     ]
 
 
-# Every table whose rows free times come from (clinic 0005, bookings 0018).
-TABLES = [
-    "clinic_openinghours",
-    "clinic_closure",
-    "clinic_clinicprofile",
-    "bookings_appointment",
-    "bookings_appointmentresource",
-    "bookings_bookingrules",
-    "bookings_resource",
-    "bookings_resourceneed",
-    "bookings_resourceunavailability",
-    "bookings_service",
-    "bookings_therapist",
-    "bookings_therapist_services",
-    "bookings_timeoff",
-    "bookings_workinghours",
-]
-
-
-def _trigger(table: str) -> str:
-    return f"{table}_availability_version"
-
-
 def deferred_trigger_operations(tables: list[str]) -> list[migrations.RunSQL]:
-    """For each table, trigger_operations' statement trigger replaced by a deferred constraint
-    trigger (rows) and a statement trigger for TRUNCATE, which a row trigger cannot see."""
+    """For a new table free times come from: a deferred constraint trigger for its rows, and
+    a statement trigger for TRUNCATE, which a row trigger cannot see (bookings 0020 made every
+    earlier table's so)."""
     return [
         migrations.RunSQL(
-            f"DROP TRIGGER {_trigger(table)} ON {table}; "
-            f"CREATE CONSTRAINT TRIGGER {_trigger(table)} "
+            f"CREATE CONSTRAINT TRIGGER {table}_availability_version "
             f"AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED "
             f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}(); "
-            f"CREATE TRIGGER {_trigger(table)}_truncate AFTER TRUNCATE ON {table} "
+            f"CREATE TRIGGER {table}_availability_version_truncate AFTER TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();",
-            f"DROP TRIGGER {_trigger(table)}_truncate ON {table}; "
-            f"DROP TRIGGER {_trigger(table)} ON {table}; "
-            f"CREATE TRIGGER {_trigger(table)} "
-            f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();",
+            f"DROP TRIGGER {table}_availability_version_truncate ON {table}; "
+            f"DROP TRIGGER {table}_availability_version ON {table};",
         )
         for table in tables
     ]
 
 
-# The bumps at each statement, for the rest of the transaction: for a test, whose transaction
-# is rolled back, never committed.
-IMMEDIATE_SQL = f"SET CONSTRAINTS {', '.join(_trigger(table) for table in TABLES)} IMMEDIATE"
+# Each table's availability-version trigger, as PostgreSQL lists them.
+_TRIGGERS = """
+    SELECT DISTINCT event_object_table FROM information_schema.triggers
+    WHERE trigger_name = event_object_table || '_availability_version'
+        AND event_object_schema = current_schema()
+"""
+
+# bookings 0020: every statement trigger made by trigger_operations turned into the pair that
+# deferred_trigger_operations makes, and back.
+TO_DEFERRED = f"""
+DO $$
+DECLARE tab text;
+BEGIN
+    FOR tab IN {_TRIGGERS} LOOP
+        EXECUTE format('DROP TRIGGER %I ON %I', tab || '_availability_version',
+                       tab);
+        EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I '
+                       'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()',
+                       tab || '_availability_version', tab);
+        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()',
+                       tab || '_availability_version_truncate',
+                       tab);
+    END LOOP;
+END
+$$;
+"""
+FROM_DEFERRED = f"""
+DO $$
+DECLARE tab text;
+BEGIN
+    FOR tab IN {_TRIGGERS} LOOP
+        EXECUTE format('DROP TRIGGER %I ON %I', tab || '_availability_version',
+                       tab);
+        EXECUTE format('DROP TRIGGER %I ON %I',
+                       tab || '_availability_version_truncate',
+                       tab);
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()',
+                       tab || '_availability_version', tab);
+    END LOOP;
+END
+$$;
+"""
+
+
+def bump_at_each_statement(cursor) -> None:
+    """Make the triggers fire at each statement for the rest of the transaction: for a test,
+    whose transaction is rolled back, never committed."""
+    cursor.execute(_TRIGGERS)
+    names = [f"{table}_availability_version" for (table,) in cursor.fetchall()]
+    cursor.execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")

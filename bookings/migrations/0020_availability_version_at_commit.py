@@ -1,9 +1,9 @@
-"""The availability version bumped at commit (clinic/availability_version.py): deferred row
-triggers in place of the statement triggers of clinic 0005 and bookings 0018."""
+"""The availability version bumped at commit (clinic/availability_version.py): each statement
+trigger of clinic 0005 and bookings 0018 turned into a deferred row trigger."""
 
 from django.db import migrations
 
-from clinic.availability_version import TABLES, deferred_trigger_operations
+from clinic.availability_version import FROM_DEFERRED, TO_DEFERRED
 
 
 class Migration(migrations.Migration):
@@ -12,4 +12,4 @@ class Migration(migrations.Migration):
         ("clinic", "0005_availability_version"),
     ]
 
-    operations = deferred_trigger_operations(TABLES)
+    operations = [migrations.RunSQL(TO_DEFERRED, FROM_DEFERRED)]

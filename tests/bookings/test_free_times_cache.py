@@ -21,7 +21,7 @@ from bookings.models import (
     TimeOff,
     WorkingHours,
 )
-from clinic.availability_version import IMMEDIATE_SQL
+from clinic.availability_version import bump_at_each_statement
 from clinic.models import Closure, OpeningHours
 from tests.bookings.conftest import LA, make_appointment, next_weekday_after
 from tests.concurrency import run_at_once
@@ -43,7 +43,7 @@ def bumped_at_each_statement(request):
         return
     request.getfixturevalue("db")
     with connection.cursor() as cursor:
-        cursor.execute(IMMEDIATE_SQL)
+        bump_at_each_statement(cursor)
 
 
 @pytest.fixture
@@ -197,6 +197,21 @@ def test_every_table_free_times_are_computed_from_bumps_the_availability_version
         "clinic_clinicprofile",
     }
     assert tables_with_trigger("_availability_version") == tables
+    # Each fires for every row written, at commit (bookings 0020), and TRUNCATE has its own.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname, tgdeferrable AND tginitdeferred FROM pg_trigger "
+            "WHERE tgname LIKE '%%availability_version'"
+        )
+        deferred = dict(cursor.fetchall())
+        # (information_schema lists no TRUNCATE trigger.)
+        cursor.execute(
+            "SELECT relname FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid "
+            "WHERE tgname = relname || '_availability_version_truncate'"
+        )
+        truncated = {row[0] for row in cursor.fetchall()}
+    assert deferred == {f"{table}_availability_version": True for table in tables}
+    assert truncated == tables
 
 
 def test_a_page_is_not_served_once_its_first_time_is_inside_the_notice(
