@@ -81,43 +81,32 @@ _TRIGGERS = """
         AND event_object_schema = current_schema()
 """
 
-# bookings 0020: every statement trigger made by trigger_operations turned into the pair that
+
+def _for_each_table(*statements: str) -> str:
+    """A DO block running each `format(...)` argument list as a statement, for each table that
+    has an availability trigger (`tab`)."""
+    body = "\n".join(f"        EXECUTE format({statement});" for statement in statements)
+    return f"DO $$ DECLARE tab text; BEGIN FOR tab IN {_TRIGGERS} LOOP\n{body}\nEND LOOP; END $$;"
+
+
+_DROP = "'DROP TRIGGER %I ON %I', tab || '_availability_version', tab"
+_DROP_TRUNCATE = "'DROP TRIGGER %I ON %I', tab || '_availability_version_truncate', tab"
+# bookings 0020: each statement trigger made by trigger_operations turned into the pair that
 # deferred_trigger_operations makes, and back.
-TO_DEFERRED = f"""
-DO $$
-DECLARE tab text;
-BEGIN
-    FOR tab IN {_TRIGGERS} LOOP
-        EXECUTE format('DROP TRIGGER %I ON %I', tab || '_availability_version',
-                       tab);
-        EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I '
-                       'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()',
-                       tab || '_availability_version', tab);
-        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()',
-                       tab || '_availability_version_truncate',
-                       tab);
-    END LOOP;
-END
-$$;
-"""
-FROM_DEFERRED = f"""
-DO $$
-DECLARE tab text;
-BEGIN
-    FOR tab IN {_TRIGGERS} LOOP
-        EXECUTE format('DROP TRIGGER %I ON %I', tab || '_availability_version',
-                       tab);
-        EXECUTE format('DROP TRIGGER %I ON %I',
-                       tab || '_availability_version_truncate',
-                       tab);
-        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()',
-                       tab || '_availability_version', tab);
-    END LOOP;
-END
-$$;
-"""
+TO_DEFERRED = _for_each_table(
+    _DROP,
+    "'CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I DEFERRABLE "
+    f"INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()', "
+    "tab || '_availability_version', tab",
+    f"'CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()', "
+    "tab || '_availability_version_truncate', tab",
+)
+FROM_DEFERRED = _for_each_table(
+    _DROP,
+    _DROP_TRUNCATE,
+    "'CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I FOR EACH STATEMENT "
+    f"EXECUTE FUNCTION {FUNCTION}()', tab || '_availability_version', tab",
+)
 
 
 def bump_at_each_statement(cursor) -> None:
