@@ -178,27 +178,21 @@ def _results_sql(language: str, parse: str, counts_concepts: bool) -> str:
     condition = f'"{Condition._meta.db_table}"'
     # Read for the page's rows alone, after the ranking: the sections' text is most of a row.
     columns = ", ".join(["id", *(f'{condition}."{name}"' for name in _result_fields(language))])
+    regions = names(
+        Condition.body_regions.through._meta.db_table,
+        BodyRegion,
+        "bodyregion_id",
+        f'{region}."order", {region}.name',
+    )
+    risk_factors = names(
+        ConditionRiskFactor._meta.db_table, RiskFactor, "risk_factor_id", 'link."order", link.id'
+    )
+    treatments = names(
+        ConditionTreatment._meta.db_table, Treatment, "treatment_id", 'link."order", link.id'
+    )
     return f"""
-        SELECT {columns}, page.rank, page.matched, page.found,
-            {
-        names(
-            Condition.body_regions.through._meta.db_table,
-            BodyRegion,
-            "bodyregion_id",
-            f'{region}."order", {region}.name',
-        )
-    } AS region_names,
-            {
-        names(
-            ConditionRiskFactor._meta.db_table,
-            RiskFactor,
-            "risk_factor_id",
-            'link."order", link.id',
-        )
-    } AS risk_factor_names,
-            {
-        names(ConditionTreatment._meta.db_table, Treatment, "treatment_id", 'link."order", link.id')
-    } AS treatment_names
+        SELECT {columns}, page.rank, page.matched, page.found, {regions} AS region_names,
+            {risk_factors} AS risk_factor_names, {treatments} AS treatment_names
         FROM (
             SELECT id,
                 ts_rank(%(weights)s::float4[], {vector}, {tsquery("%(rank_query)s")}) AS rank,
