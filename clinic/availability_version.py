@@ -2,7 +2,7 @@
 
 Free times depend on appointments and the rooms they hold, therapists' hours and time off, the
 services and what they need, rooms' and devices' out-of-use times, the booking rules and the
-clinic's own hours and closures. A statement-level trigger on each of those tables sets the one
+clinic's own hours and closures. A trigger on each of those tables sets the one
 `AvailabilityVersion` row to the next number of a sequence inside the writing transaction, whoever
 writes: a page of free times stored under a version was computed from data at least that recent,
 and a booking, cancellation or change of hours gives every process a new version the moment it
