@@ -43,31 +43,14 @@ DROP_FUNCTION = f"DROP FUNCTION {FUNCTION}(); DROP SEQUENCE {SEQUENCE};"
 
 def trigger_operations(tables: list[str]) -> list[migrations.RunSQL]:
     """One reversible RunSQL per table: any write to it bumps the availability version. The
-    statement triggers of clinic 0005 and bookings 0018; a new table takes the deferred kind
-    (deferred_trigger_operations)."""
+    statement triggers of clinic 0005 and bookings 0018, which bookings 0020 made deferred row
+    triggers (TO_DEFERRED): a new table needs that kind too, as
+    test_every_table_free_times_are_computed_from_bumps_the_availability_version checks."""
     return [
         migrations.RunSQL(
             f"CREATE TRIGGER {table}_availability_version "
             f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();",
-            f"DROP TRIGGER {table}_availability_version ON {table};",
-        )
-        for table in tables
-    ]
-
-
-def deferred_trigger_operations(tables: list[str]) -> list[migrations.RunSQL]:
-    """For a new table free times come from: a deferred constraint trigger for its rows, and
-    a statement trigger for TRUNCATE, which a row trigger cannot see (bookings 0020 made every
-    earlier table's so)."""
-    return [
-        migrations.RunSQL(
-            f"CREATE CONSTRAINT TRIGGER {table}_availability_version "
-            f"AFTER INSERT OR UPDATE OR DELETE ON {table} DEFERRABLE INITIALLY DEFERRED "
-            f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}(); "
-            f"CREATE TRIGGER {table}_availability_version_truncate AFTER TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();",
-            f"DROP TRIGGER {table}_availability_version_truncate ON {table}; "
             f"DROP TRIGGER {table}_availability_version ON {table};",
         )
         for table in tables
@@ -91,8 +74,8 @@ def _for_each_table(*statements: str) -> str:
 
 _DROP = "'DROP TRIGGER %I ON %I', tab || '_availability_version', tab"
 _DROP_TRUNCATE = "'DROP TRIGGER %I ON %I', tab || '_availability_version_truncate', tab"
-# bookings 0020: each statement trigger made by trigger_operations turned into the pair that
-# deferred_trigger_operations makes, and back.
+# bookings 0020: each statement trigger made by trigger_operations turned into a deferred row
+# trigger and a statement trigger for TRUNCATE (which a row trigger cannot see), and back.
 TO_DEFERRED = _for_each_table(
     _DROP,
     "'CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I DEFERRABLE "
