@@ -670,6 +670,8 @@ def test_an_ordinary_day_needs_no_abbreviation(
     assert "10:00 AM–10:30 AM Pacific time" in confirmed
     (message,) = mailoutbox
     for text in (review, confirmed, message.subject, message.body):
+        # What a reader sees: not the forms' signed values, whose random letters may spell "PST".
+        text = re.sub(r'value="[^"]*"', "", text)
         assert "PST" not in text and "PDT" not in text and "()" not in text
 
 
