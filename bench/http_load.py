@@ -220,10 +220,14 @@ def reviewed_booking(base: str, index: int):
     return session, review.url, form
 
 
-def confirm_burst(base: str, *, users: int, each: int) -> dict:
+def confirm_burst(base: str, *, users: int, each: int, database_url: str | None = None) -> dict:
     """`users` patients at once, each already on the review page of `each` times in turn, press
     "Confirm booking": the submissions alone, their rate and latency (302 booked and 409 just
-    taken are both correct answers)."""
+    taken are both correct answers).
+
+    With `database_url`, it starts once the outbox is empty and, after the burst, waits for the
+    outbox's watcher to send the burst's emails: "emails_after" is how long after the burst's end
+    the last one went, "cpu_with_emails" the CPU by program until then."""
     import time
     from concurrent.futures import ThreadPoolExecutor
 
@@ -240,15 +244,22 @@ def confirm_burst(base: str, *, users: int, each: int) -> dict:
         response = session.post(url, form, allow_redirects=False, timeout=60)
         return time.perf_counter() - started, response.status_code
 
+    def cpu_since(before):
+        return {
+            program: seconds - before.get(program, 0.0)
+            for program, seconds in cpu_seconds_by_program().items()
+        }
+
+    if database_url:
+        outbox_emptied(database_url)
     cpu_before = cpu_seconds_by_program()
     started = time.perf_counter()
     with ThreadPoolExecutor(users) as pool:
         answers = list(pool.map(submit, reviewed))
     elapsed = time.perf_counter() - started
-    cpu = {
-        program: seconds - cpu_before.get(program, 0.0)
-        for program, seconds in cpu_seconds_by_program().items()
-    }
+    cpu = cpu_since(cpu_before)
+    emails_after = outbox_emptied(database_url) if database_url else None
+    cpu_with_emails = cpu_since(cpu_before)
     latencies = sorted(seconds * 1000 for seconds, _ in answers)
     statuses = Counter(status for _, status in answers)
     return {
@@ -261,12 +272,43 @@ def confirm_burst(base: str, *, users: int, each: int) -> dict:
         "taken": statuses[409],
         "cpu": cpu,
         "elapsed": elapsed,
+        "emails_after": emails_after,
+        "cpu_with_emails": cpu_with_emails,
     }
+
+
+def outbox_emptied(database_url: str, *, timeout: float = 300) -> float | None:
+    """Waits until no email is pending; returns the seconds from the call to the last send."""
+    import time
+
+    import psycopg2
+
+    called = time.time()
+    deadline = time.monotonic() + timeout
+    connection = psycopg2.connect(database_url)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(
+                    "SELECT count(*) FILTER (WHERE status = 'pending'), "
+                    "extract(epoch FROM max(sent_at)) FROM bookings_outgoingemail"
+                )
+                pending, last_sent = cursor.fetchone()
+                if not pending or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+    finally:
+        connection.close()
+    if pending:
+        return None
+    return max(0.0, float(last_sent or called) - called)
 
 
 def cpu_seconds_by_program() -> dict[str, float]:
     """CPU seconds used so far by the stack's programs on this machine (Linux's /proc): the
-    gunicorn workers, PostgreSQL's processes, nginx, and this script (the patients' threads).
+    gunicorn workers, PostgreSQL's processes, nginx, the outbox's watcher (which sends the
+    emails), and this script (the patients' threads).
     Empty where there is no /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
     found: dict[str, float] = Counter()
@@ -284,6 +326,8 @@ def cpu_seconds_by_program() -> dict[str, float]:
             program = "PostgreSQL"
         elif command.startswith("nginx"):
             program = "nginx"
+        elif "send_queued_email" in command:
+            program = "the outbox's watcher"
         else:
             continue
         # utime and stime, the 14th and 15th fields of stat (after the command's parentheses).
@@ -365,7 +409,7 @@ def main() -> None:
         booking = run_locust(base, users=args.users, duration=args.duration * 2, folder=folder)
         print_row(f"whole booking flow ({args.users} users)", booking, ceiling)
         print(f"  ({booking['count']} confirmations sent, each a 302 booked or a 409 just taken)")
-        burst = confirm_burst(base, users=args.users, each=BURST_EACH)
+        burst = confirm_burst(base, users=args.users, each=BURST_EACH, database_url=database_url)
         print_row(f"booking submission ({args.users} at once)", burst, ceiling)
         print(
             f"  ({burst['count']} patients on the review page pressed Confirm, {args.users} at a "
@@ -381,6 +425,15 @@ def main() -> None:
             print(
                 f"  CPU a submission: {shares}; {busy:.1f} of {os.cpu_count()} cores busy "
                 f"during the burst"
+            )
+        if burst["emails_after"] is None:
+            misses.append("the burst's emails were still pending after five minutes")
+        else:
+            watcher = burst["cpu_with_emails"].get("the outbox's watcher", 0.0)
+            print(
+                f"  their emails: the last sent {burst['emails_after']:.1f} s after the burst; "
+                f"the outbox's watcher spent {watcher / burst['count'] * 1000:.1f} ms of CPU "
+                "a submission on them in all"
             )
         active, overlapping = double_bookings(database_url)
         print(f"  {active} active appointments afterwards, {overlapping} double bookings")

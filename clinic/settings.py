@@ -289,9 +289,12 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 # A mail server that hangs must not hold a patient's booking request hostage.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 # Patients' emails are written to the outbox with the booking and sent after commit: by a
-# background thread of the web process ("background"), or in the request's own thread
-# ("inline", what the tests use). Either way `manage.py send_queued_email` retries failures.
-EMAIL_DELIVERY = env_choice("EMAIL_DELIVERY", "BACKGROUND", {"BACKGROUND", "INLINE"}).lower()
+# background thread of the web process ("background"), in the request's own thread ("inline",
+# what the tests use), or by a process of their own, `manage.py send_queued_email --watch`
+# ("process", what `make prod` runs). Either way `manage.py send_queued_email` retries failures.
+EMAIL_DELIVERY = env_choice(
+    "EMAIL_DELIVERY", "BACKGROUND", {"BACKGROUND", "INLINE", "PROCESS"}
+).lower()
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Clinic <no-reply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:

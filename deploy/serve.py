@@ -7,8 +7,12 @@ response, serves /static/ from collectstatic's folder and the clinic's own 502 p
 (deploy/gunicorn.conf.py) listens on a unix socket under the state folder (var/prod/), which only
 nginx opens. Before starting them this migrates the database and collects the static files.
 
-It runs in the foreground: Ctrl-C (or SIGTERM) stops nginx, then gunicorn, each gracefully; a
-second Ctrl-C stops them at once. If either exits on its own, the other is stopped too.
+Beside them runs the outbox's watcher (`manage.py send_queued_email --watch`, at a lower CPU
+priority), which sends patients' emails as their bookings commit (EMAIL_DELIVERY=process, unless
+the environment names another way): gunicorn's workers spend no time on them.
+
+It runs in the foreground: Ctrl-C (or SIGTERM) stops nginx, then gunicorn, then the watcher, each
+gracefully; a second Ctrl-C stops them at once. If one exits on its own, the others are stopped.
 
 The database is the embedded one under var/ unless DATABASE_URL is set; REDIS_URL is used when
 set. The stack speaks plain HTTP on loopback, so cookies are not marked Secure, nothing redirects
@@ -86,6 +90,7 @@ def loopback_environment(*, port: int, state_dir: Path, base: dict | None = None
     if not env.get("SECRET_KEY"):
         env["SECRET_KEY"] = secret_key(state_dir / "secret_key")
     env["STATIC_ROOT"] = env.get("STATIC_ROOT") or str(ROOT / "staticfiles")
+    env["EMAIL_DELIVERY"] = env.get("EMAIL_DELIVERY") or "process"
     env.update(
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -194,6 +199,7 @@ class Stack:
         self.nginx_binary = find_nginx()
         self.gunicorn: subprocess.Popen | None = None
         self.nginx: subprocess.Popen | None = None
+        self.watcher: subprocess.Popen | None = None
         self.cancelled = False  # set by a signal: stop waiting for a server to come up
         self.hurry = False  # set by a second signal: stop the servers at once
         if len(str(self.socket_path)) > MAX_SOCKET_PATH:
@@ -220,7 +226,18 @@ class Stack:
 
     def start(self) -> None:
         self.start_gunicorn()
+        self.start_watcher()
         self.start_nginx()
+
+    def start_watcher(self) -> None:
+        """The outbox's watcher, when the web processes leave the emails to it."""
+        if self.env.get("EMAIL_DELIVERY", "").lower() != "process":
+            return
+        self.watcher = _spawn(
+            [sys.executable, "manage.py", "send_queued_email", "--watch"],
+            env=self.env,
+            log=self.log,
+        )
 
     def start_gunicorn(self) -> None:
         env = {**self.env, "GUNICORN_BIND": f"unix:{self.socket_path}"}
@@ -294,7 +311,11 @@ class Stack:
 
     def exited(self) -> str | None:
         """The name of a server that has exited on its own, if one has."""
-        for name, process in (("gunicorn", self.gunicorn), ("nginx", self.nginx)):
+        for name, process in (
+            ("gunicorn", self.gunicorn),
+            ("nginx", self.nginx),
+            ("the outbox's watcher", self.watcher),
+        ):
             if process is not None and process.poll() is not None:
                 return f"{name} (status {process.returncode})"
         return None
@@ -309,10 +330,19 @@ class Stack:
         self._stop(self.gunicorn, signal.SIGTERM, grace=15)
         self.gunicorn = None
 
+    def stop_watcher(self) -> None:
+        # SIGTERM: it finishes the email in hand (EMAIL_TIMEOUT bounds a hanging mail server).
+        timeout = self.env.get("EMAIL_TIMEOUT", "")
+        grace = (int(timeout) if timeout.isdigit() else 10) + 5
+        self._stop(self.watcher, signal.SIGTERM, grace=grace)
+        self.watcher = None
+
     def stop(self) -> None:
-        """nginx first, so that no request reaches a gunicorn on its way out."""
+        """nginx first, so that no request reaches a gunicorn on its way out; the watcher last,
+        to send what gunicorn's last bookings queued."""
         self.stop_nginx()
         self.stop_gunicorn()
+        self.stop_watcher()
 
     def _stop(self, process: subprocess.Popen | None, first: signal.Signals, *, grace: float):
         if process is None or process.poll() is not None:
@@ -401,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.2)
         finally:
             if signals:
-                print("\nStopping nginx, then gunicorn ...", flush=True)
+                print("\nStopping nginx, then gunicorn, then the outbox's watcher ...", flush=True)
             stack.stop()
     return status
 

@@ -17,16 +17,21 @@ A process killed mid-send rolls its transaction back: the row stays pending and 
 process died or the database went away, uncommitted: that email can go twice, never zero times.
 
 After commit the row is handed to `dispatch`: sent at once in the same thread (EMAIL_DELIVERY=
-"inline") or queued for this process's courier thread ("background", the default), so a hanging
-mail server never holds up a patient's request.
+"inline"), queued for this process's courier thread ("background", the default), so a hanging
+mail server never holds up a patient's request, or announced to a process of its own ("process":
+`send_queued_email --watch`, the `Watcher` below), so writing and sending it takes no time of the
+web workers' either.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import queue
+import select
+import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,7 +40,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -294,11 +299,25 @@ def queue_then_send(write, *, about: str) -> OutgoingEmail | None:
 
 
 def dispatch(email_id: int) -> None:
-    """Send the just-committed email: now, in this thread, or through the courier thread."""
+    """Send the just-committed email: now, in this thread, through the courier thread, or by
+    telling the watching process."""
     if settings.EMAIL_DELIVERY == "inline":
         _send_logging_errors(email_id)
+    elif settings.EMAIL_DELIVERY == "process":
+        announce()
     else:
         courier.deliver(email_id)
+
+
+def announce() -> None:
+    """Wake the `Watcher`: a NOTIFY after the commit, in a statement of its own. Not in the
+    booking's transaction, where PostgreSQL would serialize the commits of every transaction
+    that notifies. If it fails, the watcher's next sweep finds the email all the same."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {CHANNEL}")
+    except DatabaseError as error:
+        logger.warning("Could not announce a queued email (%s)", describe_error(error))
 
 
 def _send_logging_errors(email_id: int) -> None:
@@ -383,3 +402,77 @@ class Courier:
 courier = Courier()
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=courier._forget_after_fork)
+
+
+# --- a process of its own (EMAIL_DELIVERY="process") ------------------------------------------
+
+CHANNEL = "clinic_outbox"  # what `announce` notifies and the Watcher listens on
+SWEEP_EVERY = 30.0  # seconds: retries fall due, and an announcement can be lost with the network
+RECONNECT_EVERY = 5.0  # seconds between tries while the database is away
+
+
+class Watcher:
+    """Sends each email as its commit is announced: what `send_queued_email --watch` runs.
+
+    It LISTENs on CHANNEL with its own connection and sends what is due (`send_due_emails`) on
+    each announcement, and every `sweep_every` seconds whatever the announcements, so retries go
+    out when their backoff ends and nothing depends on a NOTIFY arriving. A database that goes
+    away is logged once an outage and tried again every RECONNECT_EVERY seconds. `stop()` may be
+    called from another thread or a signal handler: it ends the wait, never a send in hand.
+    """
+
+    def __init__(self, *, sweep_every: float = SWEEP_EVERY):
+        self.sweep_every = sweep_every
+        self._stopping = False
+        # What stop() writes to, to end a wait; sockets, closed when the watcher is collected.
+        self._wake_read, self._wake_write = socket.socketpair()
+        self._wake_write.setblocking(False)
+
+    def stop(self) -> None:
+        self._stopping = True
+        with contextlib.suppress(OSError):  # already woken: the buffer is full
+            self._wake_write.send(b"x")
+
+    def run(self) -> None:
+        outage = False
+        try:
+            while not self._stopping:
+                try:
+                    listening = self._listen()
+                    if outage:
+                        logger.info("Outbox watcher: the database is back")
+                    outage = False
+                    self._send_as_announced(listening)
+                except DatabaseError as error:
+                    if not outage:
+                        logger.error(
+                            "Outbox watcher: database unavailable (%s)", describe_error(error)
+                        )
+                    outage = True
+                    connection.close()
+                    self._wait(RECONNECT_EVERY)
+        finally:
+            connection.close()
+
+    def _listen(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"LISTEN {CHANNEL}")  # autocommit: listening from here on
+        return connection.connection
+
+    def _send_as_announced(self, listening) -> None:
+        while not self._stopping:
+            # Cleared before sending: an announcement that arrives meanwhile stays for the
+            # next round rather than being lost in the send's queries.
+            listening.notifies.clear()
+            send_due_emails()
+            if not listening.notifies:
+                self._wait(self.sweep_every, listening)
+            if self._stopping:
+                return
+            with connection.wrap_database_errors:
+                listening.poll()
+
+    def _wait(self, seconds: float, *also) -> None:
+        readable, _, _ = select.select([self._wake_read, *also], [], [], seconds)
+        if self._wake_read in readable:
+            self._wake_read.recv(64)

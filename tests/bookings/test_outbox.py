@@ -6,15 +6,21 @@ courier stops it (joined, its connection closed) before the database is flushed.
 """
 
 import logging
+import os
+import select
+import signal
+import threading
 import time
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 from io import StringIO
 
+import psycopg2
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from bench.loopback import HangingMailServer, free_port
@@ -459,7 +465,168 @@ def test_sent_emails_are_purged_after_thirty_days_and_undelivered_ones_kept(alex
 def test_a_malformed_email_delivery_stops_start_up_naming_the_variable():
     result = manage("check", DEBUG="true", EMAIL_DELIVERY="sometimes")
     assert result.returncode != 0
-    assert "EMAIL_DELIVERY='SOMETIMES' must be one of BACKGROUND, INLINE" in result.stderr
+    assert "EMAIL_DELIVERY='SOMETIMES' must be one of BACKGROUND, INLINE, PROCESS" in result.stderr
+
+
+# --- a process of its own: send_queued_email --watch ------------------------------------------
+
+
+class WatcherThread:
+    """An outbox.Watcher running in a thread with its own connection, as the process would."""
+
+    def __init__(self, **options):
+        self.watcher = outbox.Watcher(**options)
+        self.thread = threading.Thread(target=self.watcher.run, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.watcher.stop()
+        self.thread.join(timeout=30)
+        assert not self.thread.is_alive(), "the watcher did not stop"
+
+
+@pytest.fixture
+def watching(settings):
+    settings.EMAIL_DELIVERY = "process"
+    started = []
+
+    def start(**options):
+        started.append(WatcherThread(**options))
+        return started[-1]
+
+    yield start
+    for watcher in started:
+        watcher.stop()
+
+
+def status_within(email, seconds, wanted="sent"):
+    deadline = time.monotonic() + seconds
+    while True:
+        email.refresh_from_db()
+        if email.status == wanted or time.monotonic() > deadline:
+            return email.status
+        time.sleep(0.05)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_process_delivery_a_booking_sends_nothing_itself_and_announces_its_commit(
+    alex, follow_up, settings
+):
+    settings.EMAIL_DELIVERY = "process"
+    listener = psycopg2_listener()
+    try:
+        book(alex, follow_up)
+        email = OutgoingEmail.objects.get()
+        assert (email.status, email.written, mail.outbox) == ("pending", False, [])
+        assert outbox.courier._thread is None  # no thread of the web process was started
+        assert select.select([listener], [], [], 10)[0], "no announcement"
+        listener.poll()
+        assert [note.channel for note in listener.notifies] == [outbox.CHANNEL]
+    finally:
+        listener.close()
+
+
+def psycopg2_listener():
+    """A connection of its own LISTENing on the outbox's channel, as the watcher does."""
+    params = connection.get_connection_params()
+    listener = psycopg2.connect(**params)
+    listener.autocommit = True
+    with listener.cursor() as cursor:
+        cursor.execute(f"LISTEN {outbox.CHANNEL}")
+    return listener
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_watcher_sends_each_email_as_its_booking_commits(alex, follow_up, watching):
+    # A sweep only every minute: what goes out sooner went on its announcement.
+    watcher = watching(sweep_every=60)
+    first = make_appointment(therapist=alex, service=follow_up, starts_at=TEN, now=NOW, notify=True)
+    # Listening before its first sweep, which sends this one whether or not it heard it.
+    assert status_within(OutgoingEmail.objects.get(appointment=first), 10) == "sent"
+
+    second = make_appointment(
+        therapist=alex, service=follow_up, starts_at=TEN + timedelta(hours=1), now=NOW, notify=True
+    )
+    email = OutgoingEmail.objects.get(appointment=second)
+    assert status_within(email, 10) == "sent"
+    assert email.written and email.attempts == 1
+    assert sorted(message.to[0] for message in mail.outbox) == ["pat@example.com"] * 2
+    assert second.manage_token in mail.outbox[1].body
+    watcher.stop()
+    assert len(mail.outbox) == 2  # each once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_watcher_sends_what_no_one_announced_on_its_next_sweep(
+    alex, follow_up, watching, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        make_appointment(therapist=alex, service=follow_up, starts_at=TEN, now=NOW, notify=True)
+    watching(sweep_every=0.2)
+    email = OutgoingEmail.objects.get()
+    assert status_within(email, 10) == "sent"
+    # Committed after the first sweep, and never announced either.
+    with django_capture_on_commit_callbacks(execute=False):
+        make_appointment(
+            therapist=alex,
+            service=follow_up,
+            starts_at=TEN + timedelta(hours=1),
+            now=NOW,
+            notify=True,
+        )
+    assert status_within(OutgoingEmail.objects.latest("pk"), 10) == "sent"
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_watcher_outlives_a_lost_database_connection_and_logs_it_once(
+    alex, follow_up, watching, monkeypatch, caplog
+):
+    monkeypatch.setattr(outbox, "RECONNECT_EVERY", 0.2)
+    caplog.set_level(logging.INFO, logger="bookings.outbox")
+    watching(sweep_every=60)
+    first = make_appointment(therapist=alex, service=follow_up, starts_at=TEN, now=NOW, notify=True)
+    assert status_within(OutgoingEmail.objects.get(appointment=first), 10) == "sent"
+
+    with connection.cursor() as cursor:  # the watcher's is the one other client of this database
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+            "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        assert cursor.fetchall() == [(True,)]
+    second = make_appointment(
+        therapist=alex, service=follow_up, starts_at=TEN + timedelta(hours=1), now=NOW, notify=True
+    )
+
+    assert status_within(OutgoingEmail.objects.get(appointment=second), 15) == "sent"
+    messages = [record.getMessage() for record in caplog.records]
+    # Django's OperationalError, wrapping psycopg2's.
+    assert [m for m in messages if "database unavailable" in m] == [
+        "Outbox watcher: database unavailable (OperationalError after OperationalError)"
+    ]
+    assert "Outbox watcher: the database is back" in messages
+    assert len(mail.outbox) == 2
+
+
+def test_the_watch_command_stops_on_sigterm_and_restores_the_signal_handlers(monkeypatch):
+    ran = []
+    monkeypatch.setattr(outbox.Watcher, "run", lambda watcher: ran.append(watcher) or _sigterm())
+    before = signal.getsignal(signal.SIGTERM)
+    out = StringIO()
+
+    call_command("send_queued_email", "--watch", "--nice", "0", stdout=out)
+
+    assert ran and ran[0]._stopping  # SIGTERM asked the watcher to stop
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert out.getvalue().splitlines() == [
+        "Sending the outbox's emails as they are committed; Ctrl-C stops.",
+        "Stopped.",
+    ]
+
+
+def _sigterm():
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.1)  # the handler runs in this (the main) thread, at the next bytecode
 
 
 # --- the front desk sees what was not delivered ------------------------------------------------

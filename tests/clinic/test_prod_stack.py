@@ -242,6 +242,45 @@ def test_ctrl_c_stops_nginx_and_gunicorn(stack_env, tmp_path, served):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_outbox_watcher_runs_beside_gunicorn_and_sends_what_commits(
+    stack_env, tmp_path, served
+):
+    from django.utils import timezone
+
+    from bookings.models import OutgoingEmail
+    from bookings.notifications import outbox
+
+    port = free_port()
+    state_dir = tmp_path / "state"
+    env = loopback_environment(
+        port=port, state_dir=state_dir, base={**stack_env, "EMAIL_DELIVERY": ""}
+    )
+    assert env["EMAIL_DELIVERY"] == "process"  # make prod's way, unless told another
+    with (tmp_path / "servers.log").open("w") as log:
+        stack = Stack(port=port, state_dir=state_dir, env=env, nginx_workers="1", log=log)
+        with stack:
+            stack.start()
+            watcher = stack.watcher
+            assert watcher is not None and stack.exited() is None
+            email = OutgoingEmail.objects.create(
+                kind="sign_in",
+                recipient="demo-patient@example.com",
+                subject="Sign in",
+                text="A link",
+                html="<p>A link</p>",
+                next_attempt_at=timezone.now(),
+            )
+            outbox.announce()  # as the web process does after the commit
+            deadline = time.monotonic() + 20
+            while email.status != "sent" and time.monotonic() < deadline:
+                time.sleep(0.1)
+                email.refresh_from_db()
+    assert email.status == "sent" and email.attempts == 1
+    assert watcher.returncode == 0  # stopped by SIGTERM, gracefully
+    assert "Stopped." in (tmp_path / "servers.log").read_text()
+
+
 def test_it_keeps_one_secret_key_readable_by_its_owner_only(tmp_path):
     key = secret_key(tmp_path / "var" / "secret_key")
 
@@ -260,3 +299,6 @@ def test_the_loopback_stack_runs_production_settings_over_plain_http(tmp_path):
     assert env["TRUSTED_PROXY_COUNT"] == "1"
     assert env["SECRET_KEY"] == (tmp_path / "secret_key").read_text().strip()
     assert Path(env["STATIC_ROOT"]) == ROOT / "staticfiles"
+    assert env["EMAIL_DELIVERY"] == "process"  # the outbox's watcher sends the emails
+    kept = loopback_environment(port=8123, state_dir=tmp_path, base={"EMAIL_DELIVERY": "inline"})
+    assert kept["EMAIL_DELIVERY"] == "inline"
