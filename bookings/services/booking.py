@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from bookings.services.common import (
     _record,
     _save_guarded,
     _share_therapist_lock,
+    _share_therapists_lock,
     logger,
     refusal,
     refuse,
@@ -183,7 +185,9 @@ def book_appointment(
     `rules`: the booking rules the caller has loaded (one query less a booking); else read here.
     """
     now = now or timezone.now()
-    try:
+    with _telling_the_owner_of_attempts(
+        source=source, patient=patient, service=service, starts_at=starts_at, key=submission_key
+    ):
         return _book(
             service=service,
             therapist=therapist,
@@ -201,8 +205,16 @@ def book_appointment(
             privacy_agreed_at=privacy_agreed_at,
             rules=rules or BookingRules.load(),
         )
+
+
+@contextmanager
+def _telling_the_owner_of_attempts(*, source, patient, service, starts_at, key):
+    """Online, `patient_busy` means whoever typed that email asked for a time its owner already
+    holds: the owner is emailed (`tell_owner_of_attempt`) once the booking's transaction has
+    rolled back, so the email is not undone with it; the refusal goes on to the caller."""
+    try:
+        yield
     except ValidationError as error:
-        # After _book's transaction has rolled back, so the email is not undone with it.
         if (
             error.code == "patient_busy"
             and source == Appointment.Source.ONLINE
@@ -212,7 +224,7 @@ def book_appointment(
                 email=patient.email,
                 starts_at=starts_at,
                 ends_at=starts_at + service.duration,
-                submission_key=submission_key,
+                submission_key=key,
             )
         raise
 
@@ -235,16 +247,20 @@ def _book(
     privacy_version: int | None,
     privacy_agreed_at: datetime | None,
     rules: BookingRules,
+    found_free: bool = False,
 ) -> Appointment:
-    _share_therapist_lock(therapist)
-    _check_slot(
-        service=service,
-        therapist=therapist,
-        starts_at=starts_at,
-        now=now,
-        rules=rules,
-        enforce_booking_window=source == Appointment.Source.ONLINE,
-    )
+    """`found_free`: the caller found `therapist` free at `starts_at` under the locks it holds
+    (`_book_whoever_is_free`); otherwise it is checked here, under the therapist's."""
+    if not found_free:
+        _share_therapist_lock(therapist)
+        _check_slot(
+            service=service,
+            therapist=therapist,
+            starts_at=starts_at,
+            now=now,
+            rules=rules,
+            enforce_booking_window=source == Appointment.Source.ONLINE,
+        )
     if isinstance(patient, PatientDetails):
         given_name, given_phone = patient.name.strip(), patient.phone.strip()
         patient = find_or_create_patient(details=patient)
@@ -311,8 +327,8 @@ def book_first_free(
     """ "No preference": book the first of `therapists` still free at `starts_at`.
 
     Without `therapists`, the candidates are those availability finds free then, in the order the
-    booking flow showed them. Raises the last therapist's error (usually `slot_taken`) when none
-    is free.
+    booking flow showed them (`_book_whoever_is_free`). Raises the last therapist's error
+    (usually `slot_taken`) when none is free.
     """
     rules = rules or BookingRules.load()
     booking = {
@@ -329,13 +345,14 @@ def book_first_free(
         "rules": rules,
     }
     if therapists is None:
-        # Not "try the first therapist listed, then work out who else is free": that saves a
-        # check while they have the time, and costs one more once they are booked up, as the
-        # first of the list soon is when most patients have no preference (bench/
-        # profile_booking.py: 50 queries and 49 ms a confirmation that way, 38 and 47 ms this).
-        therapists = availability.free_therapists_at(
-            service=service, therapist=None, starts_at=starts_at, now=now, rules=rules
-        )
+        with _telling_the_owner_of_attempts(
+            source=Appointment.Source.ONLINE,
+            patient=patient,
+            service=service,
+            starts_at=starts_at,
+            key=submission_key,
+        ):
+            return _book_whoever_is_free(**{**booking, "now": now or timezone.now()})
     if not therapists:
         refuse("slot_taken")
     last_error: ValidationError | None = None
@@ -344,6 +361,42 @@ def book_first_free(
             return book_appointment(therapist=therapist, **booking)
         except ValidationError as error:
             if error.code not in {"slot_taken", "outside_hours"}:
+                raise
+            last_error = error
+    raise refusal("slot_taken") from last_error
+
+
+@transaction.atomic
+def _book_whoever_is_free(*, service: Service, starts_at: datetime, now: datetime, **booking):
+    """Book the first therapist free at `starts_at`, free times worked out once, under locks.
+
+    Every therapist offering the service is held in share mode first (as `_book` holds one),
+    so no time off or move for them can commit before this booking does; then whoever is free
+    is found (availability: hours, time off, appointments, rooms, the booking window) and tried
+    in order, each in a savepoint: one booked by someone else meanwhile is `slot_taken` by the
+    exclusion constraint, and the next is tried. Not "find who is free, then lock and check
+    them again": that worked the day's free times out twice a booking.
+    """
+    _share_therapists_lock(Therapist.objects.offering(service))
+    therapists = availability.free_therapists_at(
+        service=service, therapist=None, starts_at=starts_at, now=now, rules=booking["rules"]
+    )
+    last_error: ValidationError | None = None
+    for therapist in therapists:
+        try:
+            return _book(
+                service=service,
+                therapist=therapist,
+                starts_at=starts_at,
+                now=now,
+                source=Appointment.Source.ONLINE,
+                notify=True,
+                actor=None,
+                found_free=True,
+                **booking,
+            )
+        except ValidationError as error:
+            if error.code != "slot_taken":
                 raise
             last_error = error
     raise refusal("slot_taken") from last_error

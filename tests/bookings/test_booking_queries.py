@@ -16,10 +16,11 @@ from tests.bookings.test_views import DETAILS, flow
 
 pytestmark = pytest.mark.django_db
 
-# The booking rules, the clinic profile and the privacy page read once; "no preference" first
-# finds who is free then (free_slots over every therapist), and the booking checks its therapist
-# again under their lock (free_slots for them alone). The email's words wait for the commit.
-CONFIRM_QUERIES = {"any": 38, "chosen": 33}
+# The booking rules, the clinic profile and the privacy page read once; "no preference" holds
+# every therapist of the service and finds who is free then once, under those locks (free_slots
+# over them all), and "chosen" checks its therapist under their lock (free_slots for them
+# alone). The email's words wait for the commit.
+CONFIRM_QUERIES = {"any": 33, "chosen": 33}
 
 
 @pytest.fixture

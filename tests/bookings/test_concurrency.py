@@ -367,3 +367,74 @@ def test_a_booking_waits_for_time_off_in_progress_and_then_is_refused(alex, foll
     booking.join(timeout=30)
     assert TimeOff.objects.filter(therapist=alex).exists()
     assert not Appointment.objects.filter(therapist=alex).exists()
+
+
+def no_preference_job(service, starts_at, email):
+    def job():
+        appointment = services.book_first_free(
+            service=service,
+            starts_at=starts_at,
+            patient=services.PatientDetails(name="Racer", email=email, phone="650 555 0100"),
+            now=NOW,
+        )
+        return appointment.therapist.display_name
+
+    return job
+
+
+def test_patients_with_no_preference_racing_for_one_time_fill_each_therapist_once(
+    alex, sam, follow_up
+):
+    # Each works out who is free once; a therapist someone else booked meanwhile is refused by
+    # the exclusion constraint in a savepoint, and the next one is tried.
+    outcomes = run_at_once(
+        [no_preference_job(follow_up, TEN, f"racer{i}@example.com") for i in range(8)]
+    )
+    booked = sorted(value for kind, value in outcomes if kind == "ok")
+    assert booked == sorted([alex.display_name, sam.display_name]), outcomes
+    assert [outcome for outcome in outcomes if outcome[0] != "ok"] == [
+        ("refused", "slot_taken")
+    ] * 6
+    assert Appointment.objects.filter(starts_at=TEN).count() == 2
+
+
+def test_a_no_preference_booking_waits_for_time_off_in_progress_and_books_who_is_free(
+    alex, sam, follow_up
+):
+    # Alex is listed first. The booking holds every therapist of the service before it works
+    # out who is free, so it waits for Alex's time off to commit and then sees it: not Alex
+    # found free beforehand and booked into the time off.
+    from bookings.services import time_off as time_off_module
+
+    inside, release = threading.Event(), threading.Event()
+    real_lock = time_off_module._lock_therapist
+
+    def lock_and_pause(therapist):
+        locked = real_lock(therapist)
+        inside.set()
+        assert release.wait(timeout=30)
+        return locked
+
+    def block():
+        time_off_module._lock_therapist = lock_and_pause
+        try:
+            return services.block_time_off(
+                therapist=alex,
+                starts_at=TEN - timedelta(hours=1),
+                ends_at=TEN + timedelta(hours=2),
+                now=NOW,
+            ).pk
+        finally:
+            time_off_module._lock_therapist = real_lock
+
+    assert alex.display_name < sam.display_name  # Alex first in the "no preference" order
+    blocked, blocking = in_a_thread(block, seconds=0)
+    assert inside.wait(timeout=30)
+    booked, booking = in_a_thread(no_preference_job(follow_up, TEN, "p@example.com"), seconds=1)
+    assert booked is None  # waiting for the time off
+    release.set()
+    blocking.join(timeout=30)
+    booking.join(timeout=30)
+    assert TimeOff.objects.filter(therapist=alex).exists()
+    appointment = Appointment.objects.get(starts_at=TEN)
+    assert appointment.therapist == sam
