@@ -332,25 +332,28 @@ def test_time_off_waits_for_a_booking_in_progress_and_then_refuses_to_cover_it(
     assert not TimeOff.objects.filter(therapist=alex).exists()
 
 
-def test_a_booking_waits_for_time_off_in_progress_and_then_is_refused(alex, follow_up):
-    # The other order: time off holding the therapist's row, a booking inside it waits, then
-    # sees it.
-    from bookings.services import time_off as time_off_module
+class _TimeOffHeldOpen:
+    """Time off for `therapist` around TEN, paused while it holds their row, until released."""
 
-    inside, release = threading.Event(), threading.Event()
-    real_lock = time_off_module._lock_therapist
+    def __init__(self, therapist):
+        self.therapist = therapist
+        self.inside, self.release = threading.Event(), threading.Event()
 
-    def lock_and_pause(therapist):
-        locked = real_lock(therapist)
-        inside.set()
-        assert release.wait(timeout=30)
-        return locked
+    def _block(self):
+        from bookings.services import time_off as time_off_module
 
-    def block():
+        real_lock = time_off_module._lock_therapist
+
+        def lock_and_pause(therapist):
+            locked = real_lock(therapist)
+            self.inside.set()
+            assert self.release.wait(timeout=30)
+            return locked
+
         time_off_module._lock_therapist = lock_and_pause
         try:
             return services.block_time_off(
-                therapist=alex,
+                therapist=self.therapist,
                 starts_at=TEN - timedelta(hours=1),
                 ends_at=TEN + timedelta(hours=2),
                 now=NOW,
@@ -358,12 +361,23 @@ def test_a_booking_waits_for_time_off_in_progress_and_then_is_refused(alex, foll
         finally:
             time_off_module._lock_therapist = real_lock
 
-    blocked, blocking = in_a_thread(block, seconds=0)
-    assert inside.wait(timeout=30)
-    booked, booking = in_a_thread(booking_job(alex, follow_up, TEN, "p@example.com"), seconds=1)
-    assert booked is None  # waiting for the time off
-    release.set()
-    blocking.join(timeout=30)
+    def __enter__(self):
+        _outcome, self.thread = in_a_thread(self._block, seconds=0)
+        assert self.inside.wait(timeout=30), "the time off never reached its pause"
+        return self
+
+    def __exit__(self, *exc_info):
+        self.release.set()
+        self.thread.join(timeout=30)
+
+
+def test_a_booking_waits_for_time_off_in_progress_and_then_is_refused(alex, follow_up):
+    # The other order: time off holding the therapist's row, a booking inside it waits, then
+    # sees it.
+    with _TimeOffHeldOpen(alex):
+        job = booking_job(alex, follow_up, TEN, "p@example.com")
+        booked, booking = in_a_thread(job, seconds=1)
+        assert booked is None  # waiting for the time off
     booking.join(timeout=30)
     assert TimeOff.objects.filter(therapist=alex).exists()
     assert not Appointment.objects.filter(therapist=alex).exists()
@@ -404,36 +418,11 @@ def test_a_no_preference_booking_waits_for_time_off_in_progress_and_books_who_is
     # Alex is listed first. The booking holds every therapist of the service before it works
     # out who is free, so it waits for Alex's time off to commit and then sees it: not Alex
     # found free beforehand and booked into the time off.
-    from bookings.services import time_off as time_off_module
-
-    inside, release = threading.Event(), threading.Event()
-    real_lock = time_off_module._lock_therapist
-
-    def lock_and_pause(therapist):
-        locked = real_lock(therapist)
-        inside.set()
-        assert release.wait(timeout=30)
-        return locked
-
-    def block():
-        time_off_module._lock_therapist = lock_and_pause
-        try:
-            return services.block_time_off(
-                therapist=alex,
-                starts_at=TEN - timedelta(hours=1),
-                ends_at=TEN + timedelta(hours=2),
-                now=NOW,
-            ).pk
-        finally:
-            time_off_module._lock_therapist = real_lock
-
     assert alex.display_name < sam.display_name  # Alex first in the "no preference" order
-    blocked, blocking = in_a_thread(block, seconds=0)
-    assert inside.wait(timeout=30)
-    booked, booking = in_a_thread(no_preference_job(follow_up, TEN, "p@example.com"), seconds=1)
-    assert booked is None  # waiting for the time off
-    release.set()
-    blocking.join(timeout=30)
+    with _TimeOffHeldOpen(alex):
+        job = no_preference_job(follow_up, TEN, "p@example.com")
+        booked, booking = in_a_thread(job, seconds=1)
+        assert booked is None  # waiting for the time off
     booking.join(timeout=30)
     assert TimeOff.objects.filter(therapist=alex).exists()
     appointment = Appointment.objects.get(starts_at=TEN)
