@@ -8,9 +8,11 @@ off) with DATABASE_URL pointing to it. It warms the public pages in every worker
 (as visitors would), stops PostgreSQL, asks for each page a few times, starts PostgreSQL again and
 asks once more.
 
-Wanted: the cached public pages are still served (200) while the database is stopped, every
-other page is the clinic's designed 503 page (never a 500 or no answer), and everything is 200
-again once it is back. Exits non-zero otherwise.
+Wanted: the cached public pages are still served (200) while the database is stopped; search
+and /book/, which the page cache keeps once a visitor has asked for them, are that copy (200)
+or the clinic's designed 503 page; a page never cached (the details step) is the designed 503
+page (never a 500 or no answer); and everything is 200 again once it is back. Exits non-zero
+otherwise.
 """
 
 import re
@@ -37,7 +39,9 @@ WORKERS = 2
 WARM_REQUESTS = 30  # per page, four at a time: every worker caches every page
 REPEATS = 6  # requests per page in each phase
 ARTICLE = "/conditions/calf-cramps/"
-CLINIC_PHONE = "+1-650-815-6552"  # on every page the clinic designed, the error pages included
+# On every page the clinic designed, the error pages included (the demo's phone, and the
+# letterhead's default the 503 page shows when it cannot read the clinic's profile).
+CLINIC_PHONE = 'href="tel:+16508156552"'
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -89,7 +93,9 @@ def main() -> int:
             public = ["/", "/conditions/", ARTICLE] + (
                 [risk_factor.group(1)] if risk_factor else []
             )
-            others = ["/search/?q=cramp", "/book/", "/healthz"]
+            cached_once_asked = ["/search/?q=cramp", "/book/"]
+            never_cached = ["/book/details/?service=follow-up"]
+            others = [*cached_once_asked, *never_cached, "/healthz"]
             with ThreadPoolExecutor(4) as pool:
                 list(pool.map(fetch, [base + path for path in public] * WARM_REQUESTS))
             before = ask(base, public + others)
@@ -109,11 +115,11 @@ def main() -> int:
         f"make-prod stack (nginx -> {WORKERS} gunicorn workers), public pages warmed, "
         f"{REPEATS} requests a page and phase, anonymous visitors"
     )
-    print(f"{'page':<28} {'before':<10} {'PostgreSQL stopped':<34} after it returned")
+    print(f"{'page':<34} {'before':<10} {'PostgreSQL stopped':<34} after it returned")
     for path in public + others:
         people = path != "/healthz"  # for machines: a plain-text answer is right
         print(
-            f"{path:<28} {cell(before[path]):<10} {cell(down[path], for_people=people):<34} "
+            f"{path:<34} {cell(before[path]):<10} {cell(down[path], for_people=people):<34} "
             f"{cell(after[path])}"
         )
     print(f"/healthz while PostgreSQL was stopped: {health_down!r}")
@@ -124,8 +130,9 @@ def main() -> int:
     ok = (
         only(before, public + others, {200})
         and only(down, public, {200})
-        and only(down, others, {503})
-        and all(down[path][1] for path in others if path != "/healthz")
+        and only(down, cached_once_asked, {200, 503})
+        and only(down, [*never_cached, "/healthz"], {503})
+        and all(down[path][1] for path in [*cached_once_asked, *never_cached])
         and only(after, public + others, {200})
     )
     return 0 if ok else 1
