@@ -238,11 +238,16 @@ def confirm_burst(base: str, *, users: int, each: int, database_url: str | None 
             if found
         ]
 
-    def submit(found):
-        session, url, form = found
+    # Each press as the bytes a browser sends, on a connection of its own: writing them with
+    # `requests` took 2.5 ms of CPU a submission on the cores the server needs (a browser's
+    # costs the server nothing), these raw sockets a fraction of that.
+    presses = [raw_form_post(*found) for found in reviewed]
+
+    def submit(press):
+        address, request = press
         started = time.perf_counter()
-        response = session.post(url, form, allow_redirects=False, timeout=60)
-        return time.perf_counter() - started, response.status_code
+        status = send_raw(address, request)
+        return time.perf_counter() - started, status
 
     def cpu_since(before):
         return {
@@ -255,7 +260,7 @@ def confirm_burst(base: str, *, users: int, each: int, database_url: str | None 
     cpu_before = cpu_seconds_by_program()
     started = time.perf_counter()
     with ThreadPoolExecutor(users) as pool:
-        answers = list(pool.map(submit, reviewed))
+        answers = list(pool.map(submit, presses))
     elapsed = time.perf_counter() - started
     cpu = cpu_since(cpu_before)
     emails_after = outbox_emptied(database_url) if database_url else None
@@ -275,6 +280,33 @@ def confirm_burst(base: str, *, users: int, each: int, database_url: str | None 
         "emails_after": emails_after,
         "cpu_with_emails": cpu_with_emails,
     }
+
+
+def raw_form_post(session, url: str, form: dict) -> tuple[tuple[str, int], bytes]:
+    """Where to, and the bytes of, a browser's POST of `form` to `url` with `session`'s cookies."""
+    from urllib.parse import urlencode, urlsplit
+
+    parts = urlsplit(url)
+    body = urlencode(form).encode()
+    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in session.cookies)
+    head = (
+        f"POST {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Cookie: {cookies}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Accept-Encoding: gzip\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return (parts.hostname, parts.port), head.encode() + body
+
+
+def send_raw(address: tuple[str, int], request: bytes) -> int:
+    """Send `request` on a new connection, read the whole answer; its status code."""
+    import socket
+
+    answer = bytearray()
+    with socket.create_connection(address, timeout=60) as sock:
+        sock.sendall(request)
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1])
 
 
 def outbox_emptied(database_url: str, *, timeout: float = 300) -> float | None:

@@ -1,5 +1,6 @@
 """Forms for the booking flow: they validate and normalise, and never write."""
 
+import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import Service, Therapist
 from clinic.dates import MAX_YEAR, MIN_YEAR, in_range
 from clinic.phones import COUNTRY_CHOICES, parse_phone
+from clinic.versioned import kept_while_unchanged
 from conditions.models import Condition
 
 START_FORMAT = "%Y%m%dT%H%MZ"  # a slot's start in UTC, e.g. 20270314T1600Z
@@ -37,6 +39,18 @@ def check_in_range(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def active_service(slug: str) -> Service | None:
+    """The active service with this slug, if there is one. The active services (a handful) are
+    kept between requests while the content version stands, which their changes bump
+    (clinic/versioned.py): a made-up slug finds none and costs no query."""
+    services = kept_while_unchanged(
+        "active_services",
+        lambda: {service.slug: service for service in Service.objects.active()},
+    )
+    service = services.get(slug)
+    return copy.copy(service) if service is not None else None
+
+
 class BookingChoiceForm(forms.Form):
     """What the patient has chosen so far, read from the query string (or the confirm form).
 
@@ -56,7 +70,7 @@ class BookingChoiceForm(forms.Form):
         slug = self.cleaned_data["service"]
         if not slug:
             return None
-        service = Service.objects.active().filter(slug=slug).first()
+        service = active_service(slug)
         if service is None:
             raise ValidationError(
                 _("We could not find that service; please choose one below."),

@@ -1,10 +1,12 @@
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from clinic.hours import week_hours
 from clinic.hours_labels import week_summary
 from clinic.json_ld import clinic_json_ld
 from clinic.models import ClinicProfile, Page
+from clinic.versioned import kept_while_unchanged
 
 
 def clinic(request):
@@ -19,6 +21,11 @@ def clinic(request):
             lambda: clinic_json_ld(profile, request.build_absolute_uri(reverse("home")))
         ),
         "footer_pages": SimpleLazyObject(
-            lambda: list(Page.objects.published().filter(in_footer=True).only("slug", "title"))
+            # Kept between requests while the content version stands (clinic/versioned.py); by
+            # language, as the titles read are.
+            lambda: kept_while_unchanged(
+                f"footer_pages:{get_language()}",
+                lambda: list(Page.objects.published().filter(in_footer=True).only("slug", "title")),
+            )
         ),
     }

@@ -28,13 +28,18 @@ from clinic.clock import (
     wall_clock_to_utc,
 )
 from clinic.models import Closure, OpeningHours
+from clinic.versioned import kept_while_unchanged
 
 Blocks = list[tuple[time, time]]
 
 
 def weekly_blocks() -> dict[int, Blocks] | None:
-    """Weekday -> [(opens, closes)], in opening order; None when no hours are set at all."""
-    return _blocks(OpeningHours.objects.values_list("weekday", "opens", "closes"))
+    """Weekday -> [(opens, closes)], in opening order; None when no hours are set at all. Kept
+    between requests while the content version stands (clinic/versioned.py)."""
+    return kept_while_unchanged(
+        "weekly_blocks",
+        lambda: _blocks(OpeningHours.objects.values_list("weekday", "opens", "closes")),
+    )
 
 
 _CALENDAR_SQL = f"""

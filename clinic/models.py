@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from clinic.phones import format_phone, phone_region, tel_href, validate_e164
+from clinic.versioned import kept_while_unchanged
 
 
 class ClinicProfile(models.Model):
@@ -96,7 +97,11 @@ class ClinicProfile(models.Model):
 
     @classmethod
     def load(cls) -> "ClinicProfile":
-        return cls.objects.order_by("pk").first() or cls(**cls.DEFAULTS)
+        """The row staff edit, or the defaults (kept between requests while the content version
+        stands: clinic/versioned.py)."""
+        return kept_while_unchanged(
+            "clinic_profile", lambda: cls.objects.order_by("pk").first() or cls(**cls.DEFAULTS)
+        )
 
     @property
     def phones(self) -> list[dict]:

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from bookings.models.base import new_token
+from clinic.versioned import kept_while_unchanged
 
 
 class BookingRules(models.Model):
@@ -41,8 +42,11 @@ class BookingRules(models.Model):
 
     @classmethod
     def load(cls) -> "BookingRules":
-        """The row staff edit, or the defaults when it is missing."""
-        return cls.objects.order_by("pk").first() or cls()
+        """The row staff edit, or the defaults when it is missing (kept between requests while
+        the content version stands, which its changes bump: clinic/versioned.py)."""
+        return kept_while_unchanged(
+            "booking_rules", lambda: cls.objects.order_by("pk").first() or cls()
+        )
 
     @property
     def minimum_notice(self) -> timedelta:

@@ -133,7 +133,14 @@ def _booked_with_key(key: str) -> Appointment | None:
     key = _submission_key(key)
     if not key:
         return None
-    return Appointment.objects.active().filter(submission_key=key).first()
+    # Only what the confirmation needs (its id and when it was made): a lighter query.
+    return (
+        Appointment.objects.active()
+        .filter(submission_key=key)
+        .only("pk", "created_at")
+        .order_by()
+        .first()
+    )
 
 
 def _show_confirmation(request: HttpRequest, appointment: Appointment, *, details) -> HttpResponse:

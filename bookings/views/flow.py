@@ -31,6 +31,7 @@ from clinic.clock import clinic_zone, clinic_zone_name, local_today, week_start
 from clinic.models import ClinicProfile, Page
 from clinic.phones import format_phone
 from clinic.ratelimit import rate_limit
+from clinic.versioned import kept_while_unchanged
 
 SESSION_DETAILS = "bookings_details"
 SESSION_CONFIRMED = "bookings_confirmed_appointment"
@@ -282,9 +283,15 @@ def details_initial(saved: dict) -> dict:
 
 
 def policy_pages() -> dict[str, Page]:
-    """The published privacy notice and cancellation policy, by slug; either may be missing."""
-    pages = Page.objects.published().filter(slug__in=[Page.PRIVACY, Page.CANCELLATION])
-    return {page.slug: page for page in pages.only("slug", "title", "version")}
+    """The published privacy notice and cancellation policy, by slug; either may be missing.
+    Kept between requests while the content version stands (clinic/versioned.py)."""
+
+    def load():
+        pages = Page.objects.published().filter(slug__in=[Page.PRIVACY, Page.CANCELLATION])
+        return {page.slug: page for page in pages.only("slug", "title", "version")}
+
+    # By language: the title read is the page's language's.
+    return kept_while_unchanged(f"policy_pages:{get_language()}", load)
 
 
 def _review_page(
