@@ -263,6 +263,43 @@ def test_an_online_attempt_on_a_held_time_emails_its_owner(alex, sam, follow_up)
     assert (notice.appointment, notice.recipient) == (held, "pat@example.com")
 
 
+def test_an_online_attempt_with_no_preference_on_a_held_time_emails_its_owner(alex, sam, follow_up):
+    # Pat holds Sam at ten; someone typing Pat's email asks for anyone at ten: Alex is free, the
+    # patient is not.
+    held = book(sam, follow_up, TEN)
+    error = refusal_of(
+        services.book_first_free, service=follow_up, starts_at=TEN, patient=PAT, now=NOW
+    )
+    assert error.code == "patient_busy"
+    (notice,) = attempt_emails()
+    assert (notice.appointment, notice.recipient) == (held, "pat@example.com")
+    assert not Appointment.objects.filter(therapist=alex).exists()
+
+
+def test_the_same_form_sent_again_with_no_preference_tells_no_one(alex, sam, follow_up):
+    key = "e" * 32
+    first = services.book_first_free(
+        service=follow_up, starts_at=TEN, patient=PAT, now=NOW, submission_key=key
+    )
+    error = refusal_of(
+        services.book_first_free,
+        service=follow_up,
+        starts_at=TEN,
+        patient=PAT,
+        now=NOW,
+        submission_key=key,
+    )
+    assert error.code in {"patient_busy", "already_submitted"}
+    assert attempt_emails() == []
+    assert list(Appointment.objects.all()) == [first]
+
+
+def test_a_booking_with_a_chosen_therapist_records_the_privacy_notice_agreed_to(alex, follow_up):
+    appointment = book(alex, follow_up, TEN, privacy_version=3, privacy_agreed_at=NOW)
+    appointment.refresh_from_db()
+    assert (appointment.privacy_version, appointment.privacy_agreed_at) == (3, NOW)
+
+
 def test_booking_with_a_condition_keeps_it(alex, follow_up, calf_cramps):
     appointment = book(alex, follow_up, TEN, condition=calf_cramps, reason="Cramps at night")
     appointment.refresh_from_db()
